@@ -1,0 +1,248 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from issues.models import Issue
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        # Both checks: an article is public only while its issue is too, whatever a raw
+        # UPDATE may have done to one of the two rows.
+        return self.filter(
+            status=Article.Status.PUBLISHED, page__issue__status=Issue.Status.PUBLISHED
+        )
+
+    def on_page(self, page):
+        return self.filter(page=page).order_by("order", "id")
+
+    def in_issue(self, issue):
+        return self.filter(page__issue=issue).order_by("page__number", "order", "id")
+
+
+class Article(models.Model):
+    """A story. It starts on one page and may jump to others (下转3版)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        PLACED = "placed", _("placed")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # The issue is the start page's issue; a draft has neither until layout places it.
+    page = models.ForeignKey(
+        "issues.Page",
+        verbose_name=_("start page"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    order = models.PositiveSmallIntegerField(_("order on the page"), default=0)
+    headline = models.CharField(_("headline"), max_length=200)
+    subheadline = models.CharField(_("subheadline"), max_length=200, blank=True)
+    dateline = models.CharField(_("dateline"), max_length=50, blank=True)
+    # One paragraph a line: the printed text, column breaks healed.
+    body = models.TextField(_("body"), blank=True, help_text=_("One paragraph a line."))
+    # Every page the article runs on, in order, start page first: [1, 3] for 下转3版.
+    # Numbers rather than rows: a jump may point to a page not yet imported.
+    pages = models.JSONField(_("pages it runs on"), default=list, blank=True)
+    # Where the text is cut by each jump, so an export prints each part on its page.
+    breaks = models.JSONField(_("jump breaks"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    # Optimistic locking: a save carries the version it was read at.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles_filed",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["page__issue", "page__number", "order", "id"]
+        indexes = [models.Index(fields=["status", "page"], name="article_status_page")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "approved",
+                        "placed",
+                        "published",
+                        "withdrawn",
+                    ]
+                ),
+                name="article_status_valid",
+            ),
+            # Placed and published articles are on a page; drafts need not be.
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "approved"]) | Q(page__isnull=False),
+                name="article_placed_has_page",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_timestamp",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="article_version_positive"),
+            models.CheckConstraint(condition=~Q(headline=""), name="article_headline_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    @property
+    def issue(self):
+        return self.page.issue if self.page_id else None
+
+    @property
+    def paragraphs(self):
+        return [p for p in self.body.split("\n") if p.strip()]
+
+
+class Byline(models.Model):
+    class Role(models.TextChoices):
+        REPORTER = "reporter", _("reporter")
+        CORRESPONDENT = "correspondent", _("correspondent")
+        SPECIAL_CORRESPONDENT = "special_correspondent", _("special correspondent")
+        TRAINEE_REPORTER = "trainee_reporter", _("trainee reporter")
+        PHOTOGRAPHER = "photographer", _("photographer")
+        EDITOR = "editor", _("editor")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="bylines"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="bylines",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        ordering = ["order", "id"]
+        constraints = [
+            # The same person may hold two roles on one article, but not one role twice.
+            models.UniqueConstraint(
+                fields=["article", "person", "role"], name="byline_unique_person_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=[
+                        "reporter",
+                        "correspondent",
+                        "special_correspondent",
+                        "trainee_reporter",
+                        "photographer",
+                        "editor",
+                    ]
+                ),
+                name="byline_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.person.name}"
+
+
+class Photo(models.Model):
+    """A photo in an article, or standalone photo news (图片新闻) on a page.
+
+    Back issues often have only the caption and the credit, so the image is optional.
+    """
+
+    image = models.ImageField(_("image"), upload_to="photos/%Y/", blank=True)
+    caption = models.TextField(_("caption"))
+    photographer = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("photographer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    # The role word printed with the credit (记者 丁小勇 摄), when there was one.
+    credit_role = models.CharField(
+        _("credit role"), max_length=30, choices=Byline.Role.choices, blank=True
+    )
+    alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    page = models.ForeignKey(
+        "issues.Page",
+        verbose_name=_("page"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, page__isnull=True)
+                | Q(article__isnull=True, page__isnull=False),
+                name="photo_article_xor_page",
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption[:40]
+
+
+class Correction(models.Model):
+    """更正: a dated public note on a published article."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    note = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} ({self.created_at:%Y-%m-%d})"

@@ -1,0 +1,187 @@
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
+class Publication(models.Model):
+    """A newspaper title, e.g. 今日罗塘. Several can share one site."""
+
+    class SponsorRole(models.TextChoices):
+        SPONSOR = "主办", _("sponsored by")
+        JOINT_SPONSOR = "联合主办", _("jointly sponsored by")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("Pinyin, used in URLs.")
+    )
+    # Sponsors are printed in order under the masthead; a list keeps that order with the row.
+    sponsors = models.JSONField(_("sponsors"), default=list, blank=True)
+    sponsor_role = models.CharField(
+        _("sponsor role"),
+        max_length=10,
+        choices=SponsorRole.choices,
+        default=SponsorRole.SPONSOR,
+    )
+    epaper_url = models.URLField(_("e-paper URL"), blank=True)
+    submission_email = models.EmailField(_("submission e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sponsor_role__in=["主办", "联合主办"]),
+                name="publication_sponsor_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Issue.Status.PUBLISHED)
+
+    def of(self, publication):
+        return self.filter(publication=publication)
+
+    def latest_first(self):
+        return self.order_by("-date", "-number")
+
+
+class Issue(models.Model):
+    """One printed issue: 2024年11月28日 第11期 总第118期."""
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", _("planning")
+        IN_LAYOUT = "in_layout", _("in layout")
+        READY = "ready", _("ready for sign-off")
+        PUBLISHED = "published", _("published")
+
+    publication = models.ForeignKey(
+        Publication,
+        verbose_name=_("publication"),
+        on_delete=models.PROTECT,
+        related_name="issues",
+    )
+    date = models.DateField(_("date"))
+    number_in_year = models.PositiveIntegerField(_("number in the year"))
+    number = models.PositiveIntegerField(_("cumulative number"))
+    responsible_editor = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("responsible editor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues_edited",
+    )
+    layout_staff = models.ManyToManyField(
+        "people.Person",
+        verbose_name=_("layout staff"),
+        through="LayoutCredit",
+        related_name="issues_laid_out",
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNING
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Masthead keys the format does not know (e.g. 值班编辑), kept rather than dropped.
+    extra = models.JSONField(_("extra metadata"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-date", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "number"], name="issue_unique_number"),
+            models.UniqueConstraint(fields=["publication", "date"], name="issue_unique_date"),
+            models.CheckConstraint(condition=Q(number__gt=0), name="issue_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number_in_year__gt=0), name="issue_number_in_year_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["planning", "in_layout", "ready", "published"]),
+                name="issue_status_valid",
+            ),
+            # A published issue always says when it was published.
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="issue_published_has_timestamp",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.publication} 第{self.number_in_year}期 总第{self.number}期"
+
+    @property
+    def weekday(self):
+        return WEEKDAYS[self.date.weekday()]
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class LayoutCredit(models.Model):
+    """组版: who laid out an issue, in the order the masthead prints them."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="layout_credits")
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("layout credit")
+        verbose_name_plural = _("layout staff")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "person"], name="layoutcredit_unique_person"),
+        ]
+
+    def __str__(self):
+        return self.person.name
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(issue__status=Issue.Status.PUBLISHED)
+
+
+class Page(models.Model):
+    """版: one printed page of an issue (第1版 要闻)."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="pages"
+    )
+    number = models.PositiveSmallIntegerField(_("page number"))
+    name = models.CharField(_("page name"), max_length=50, blank=True)
+    scan = models.FileField(
+        _("scan"),
+        upload_to="scans/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"])],
+        help_text=_("The printed page, as a PDF or an image."),
+    )
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["issue", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "number"], name="page_unique_number"),
+            models.CheckConstraint(condition=Q(number__gt=0), name="page_number_positive"),
+        ]
+
+    def __str__(self):
+        label = f"第{self.number}版"
+        return f"{label} {self.name}" if self.name else label

@@ -1,0 +1,68 @@
+"""docker-compose.yml cannot be run here (no Docker engine), so it is checked by reading it."""
+
+import re
+from pathlib import Path
+
+import yaml
+from django.test import SimpleTestCase
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ComposeFileTests(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+        cls.services = cls.compose["services"]
+
+    def test_the_three_services_are_there(self):
+        self.assertEqual(set(self.services), {"db", "cache", "web"})
+        self.assertTrue(self.services["db"]["image"].startswith("postgres:17"))
+        self.assertTrue(self.services["cache"]["image"].startswith("redis:7"))
+        self.assertEqual(self.services["web"]["build"], ".")
+
+    def test_web_waits_for_a_healthy_database_and_cache(self):
+        depends = self.services["web"]["depends_on"]
+        self.assertEqual(depends["db"]["condition"], "service_healthy")
+        self.assertEqual(depends["cache"]["condition"], "service_healthy")
+        self.assertIn("healthcheck", self.services["db"])
+        self.assertIn("healthcheck", self.services["cache"])
+
+    def test_web_gets_every_setting_it_needs(self):
+        env = self.services["web"]["environment"]
+        for name in [
+            "DATABASE_URL",
+            "CACHE_URL",
+            "DJANGO_DEBUG",
+            "DJANGO_SECRET_KEY",
+            "DJANGO_ALLOWED_HOSTS",
+            "MEDIA_ROOT",
+            "STATIC_ROOT",
+        ]:
+            self.assertTrue(env.get(name), name)
+        self.assertTrue(env["DATABASE_URL"].startswith("postgres://"))
+        self.assertIn("@db:5432/", env["DATABASE_URL"])
+        self.assertEqual(env["CACHE_URL"], "redis://cache:6379/0")
+        self.assertEqual(env["DJANGO_DEBUG"], "off")
+        # The secret comes from outside and compose refuses to start without it.
+        self.assertRegex(env["DJANGO_SECRET_KEY"], r"^\$\{DJANGO_SECRET_KEY:\?")
+
+    def test_the_database_data_is_on_a_volume(self):
+        self.assertIn("db-data", self.compose["volumes"])
+        self.assertTrue(any(v.startswith("db-data:") for v in self.services["db"]["volumes"]))
+
+    def test_every_variable_the_settings_read_is_known_to_compose_or_optional(self):
+        settings_source = (ROOT / "newsroom/settings.py").read_text()
+        read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
+        required_in_production = {"DJANGO_SECRET_KEY", "DATABASE_URL", "CACHE_URL"}
+        self.assertTrue(required_in_production <= read)
+        self.assertTrue(required_in_production <= set(self.services["web"]["environment"]))
+
+    def test_the_image_runs_as_a_non_root_user_and_starts_gunicorn(self):
+        dockerfile = (ROOT / "Dockerfile").read_text()
+        self.assertRegex(dockerfile, r"(?m)^USER newsroom$")
+        self.assertIn("gunicorn", dockerfile)
+        entrypoint = (ROOT / "docker-entrypoint.sh").read_text()
+        self.assertIn("migrate --no-input", entrypoint)
+        self.assertIn("collectstatic --no-input", entrypoint)
