@@ -24,8 +24,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 KEY_PREFIX = "public-page"
