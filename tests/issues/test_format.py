@@ -479,9 +479,9 @@ class RenderTests(unittest.TestCase):
 
 # ----------------------------------------------------------------------------- properties
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤缪郁"  # noqa: E501
-GIVEN = "菲书翔旭祥国华慧霞勇杰明金红信和冬梅芳静敏丽强磊军洋艳娟涛斌超秀英玲桂兰建平志刚晨宇轩浩然子涵欣怡"  # noqa: E501
-BODY = "罗塘街道高新区党工委书记社区项目企业建设发展服务群众工作会议调研要求推进重点治理网格乡村振兴指导员银穆太平殷家民生实事安置房考核一二三四五六七八九十年月日在的了和与为是有对将把由"  # noqa: E501
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤缪郁"
+GIVEN = "菲书翔旭祥国华慧霞勇杰明金红信和冬梅芳静敏丽强磊军洋艳娟涛斌超秀英玲桂兰建平志刚晨宇轩浩然子涵欣怡"
+BODY = "罗塘街道高新区党工委书记社区项目企业建设发展服务群众工作会议调研要求推进重点治理网格乡村振兴指导员银穆太平殷家民生实事安置房考核一二三四五六七八九十年月日在的了和与为是有对将把由"
 BODY_CHARS = BODY + "0123456789、，,“”AB "
 ENDINGS = ["。", "！", "？", "。”", "……", "!"]
 
@@ -527,16 +527,16 @@ def articles(draw, index: int) -> ArticleData:
     )
 
 
-def legal_breaks(article: ArticleData) -> list[int]:
-    """Offsets where a jump may cut the text: between paragraphs or inside plain words."""
-    offsets, start = [], 0
+def legal_breaks(article: ArticleData) -> tuple[list[int], list[int]]:
+    """Offsets where a jump may cut the text: between paragraphs, and inside plain words."""
+    between, inside, start = [], [], 0
     for paragraph in article.paragraphs:
-        offsets.append(start)
+        between.append(start)
         if paragraph not in TRICKY:
-            offsets.extend(start + i for i in range(1, len(paragraph)) if paragraph[i - 1] in BODY)
+            inside.extend(start + i for i in range(1, len(paragraph)) if paragraph[i - 1] in BODY)
         start += len(paragraph)
-    offsets.append(start)
-    return offsets
+    between.append(start)
+    return between, inside
 
 
 @st.composite
@@ -562,9 +562,10 @@ def issues(draw) -> IssueData:
             later = [n for n in page_numbers if n > page.number] + [9]
             if draw(st.booleans()):
                 target = draw(st.sampled_from(later))
-                offsets = legal_breaks(article)
+                between, inside = legal_breaks(article)
+                offsets = inside if inside and draw(st.booleans()) else between
                 if target == 9:
-                    offsets = offsets[-1:]  # page 9 is not in the issue: the text stays here
+                    offsets = between[-1:]  # page 9 is not in the issue: the text stays here
                 article.pages.append(target)
                 article.breaks = [draw(st.sampled_from(offsets))]
     date = draw(st.dates(datetime.date(1990, 1, 1), datetime.date(2035, 12, 31)))
