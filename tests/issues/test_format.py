@@ -255,6 +255,10 @@ class BylineTests(unittest.TestCase):
         )
         self.assertEqual(article.paragraphs, ["日前。"])
 
+    def test_space_before_the_parenthesis_is_tolerated(self):
+        article = self.article("本报讯 （通讯员 李书翔）日前,会议召开。")
+        self.assertEqual((article.dateline, article.paragraphs), ("本报讯", ["日前,会议召开。"]))
+
     def test_parenthesis_without_role_word_is_body_text(self):
         text = "罗塘街道(高新区)召开书记办公会。"
         article = self.article(text)
