@@ -43,6 +43,7 @@ is written under a new page marker so that no text is lost.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -170,23 +171,23 @@ WEEKDAYS = "一二三四五六日"
 
 _ROLE_ALT = "|".join(ROLE_WORDS)
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HEADING = re.compile(r"^(#+)[ \t]+(.*)$", re.S)
+_HEADING = re.compile(r"^(#+)[ \t]+(.*)$", re.DOTALL)
 _PAGE_MARKER = re.compile(r"^第\s*(\d+)\s*版(?:\s+([^\n。，,！？!?：:；;]{1,20}))?$")
 _JUMP = re.compile(r"[(（]\s*下转\s*第?\s*(\d+)\s*版\s*[)）]$")
 _CONTINUED = re.compile(r"^[(（]\s*上接\s*第?\s*(\d+)\s*版\s*[)）]")
 _CREDIT = re.compile(
-    rf"(?:(?P<role>{_ROLE_ALT})\s*|(?<=\s)|^)(?P<name>[{_CJK}]{{2,4}})\s+摄$", re.S
+    rf"(?:(?P<role>{_ROLE_ALT})\s*|(?<=\s)|^)(?P<name>[{_CJK}]{{2,4}})\s+摄$", re.DOTALL
 )
 _BYLINE = re.compile(
-    r"^(?P<dateline>[^()（）\s，,。：:]{0,12})[(（](?P<inner>[^()（）]*)[)）]", re.S
+    r"^(?P<dateline>[^()（）\s，,。：:]{0,12})\s*[(（](?P<inner>[^()（）]*)[)）]", re.DOTALL
 )
 _BYLINE_SPLIT = re.compile(r"[\s、，,]+")
-_ROLE_PREFIX = re.compile(rf"^({_ROLE_ALT})(.*)$", re.S)
+_ROLE_PREFIX = re.compile(rf"^({_ROLE_ALT})(.*)$", re.DOTALL)
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
 _TOTAL_NUMBER = re.compile(r"总\s*第\s*([^\s期|｜]*)\s*期")
 _YEAR_NUMBER = re.compile(r"第\s*([^\s期|｜]*)\s*期")
-_METADATA = re.compile(r"^([^\s:：()（）#]{1,12})\s*[:：]\s*(.*)$", re.S)
+_METADATA = re.compile(r"^([^\s:：()（）#]{1,12})\s*[:：]\s*(.*)$", re.DOTALL)
 _NAME_SPLIT = re.compile(r"[\s、，,]+")
 # Sentence-final punctuation, optionally followed by closing quotes/brackets: ends a paragraph.
 _FINAL = re.compile(r"[。！？!?…][”’」』）)】\"'》]*$")
@@ -243,10 +244,10 @@ class _ArticleState:
 
     data: ArticleData
     pieces: list[tuple[str, bool]] = field(default_factory=list)  # (text, literal)
-    length: int = 0
-    seen_body: bool = False
-    jump_to: int | None = None  # page the current part jumps to, until continued
-    continued: bool = False  # the current part is a continuation block
+    length: int = 0  # characters of body text so far: where the next jump cuts it
+    seen_body: bool = False  # the first body paragraph (the byline's) has been read
+    jump_to: int | None = None  # the page the last part jumps to, until its continuation
+    continued: bool = False  # a continuation has been read: no byline any more
 
 
 class _Parser:
@@ -579,12 +580,7 @@ def _heal(pieces: list[tuple[str, bool]]) -> list[str]:
 
 def parse(text: str, strict: bool = False) -> IssueData:
     """Read one issue. Raises FormatError (only); with strict=True warnings are errors too."""
-    try:
-        return _Parser(strict).parse(text)
-    except FormatError:
-        raise
-    except (ValueError, IndexError, KeyError, AttributeError) as error:  # a bug, but stay typed
-        raise FormatError(f"cannot read the file: {error}") from error
+    return _Parser(strict).parse(text)
 
 
 # --------------------------------------------------------------------------- writing
@@ -643,7 +639,7 @@ def _render_parts(article: ArticleData) -> list[list[str]]:
     text_length = sum(len(paragraph) for paragraph in article.paragraphs)
     bounds = [0, *article.breaks, text_length]
     parts: list[list[str]] = []
-    for index, (low, high) in enumerate(zip(bounds, bounds[1:])):
+    for index, (low, high) in enumerate(itertools.pairwise(bounds)):
         part = [f"## {article.headline}"]
         if index == 0 and article.subheadline:
             part.append(f"### {article.subheadline}")
