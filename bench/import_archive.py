@@ -50,14 +50,16 @@ def child_parse(files: list[str]) -> dict:
 
     started = time.perf_counter()
     articles = 0
-    quarter_rss = None
+    quarter_rss = quarter_seconds = None
     for position, name in enumerate(files, start=1):
         articles += sum(len(page.articles) for page in parse(Path(name).read_text("utf-8")).pages)
         if position == len(files) // 4:
             quarter_rss = peak_rss_mb()
+            quarter_seconds = time.perf_counter() - started
     return {
         "seconds": time.perf_counter() - started,
         "articles": articles,
+        "quarter_seconds": quarter_seconds,
         "quarter_rss": quarter_rss,
         "rss": peak_rss_mb(),
     }
@@ -77,12 +79,14 @@ def child_import(files: list[str]) -> dict:
     started = time.perf_counter()
     call_command("import_issues", *files[:quarter], verbosity=0)
     quarter_rss = peak_rss_mb()
+    quarter_seconds = time.perf_counter() - started
     call_command("import_issues", *files[quarter:], verbosity=0)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
         "issues": Issue.objects.count(),
         "articles": Article.objects.count(),
+        "quarter_seconds": quarter_seconds,
         "quarter_rss": quarter_rss,
         "rss": peak_rss_mb(),
     }
@@ -169,14 +173,15 @@ def main() -> None:
         f"{count} issues, seed {args.seed}\n"
     )
     header = (
-        f"{'run':<22} {'seconds':>8} {'issues/s':>9} {'articles/s':>11} "
+        f"{'run':<22} {'seconds':>8} {'s@1/4':>6} {'issues/s':>9} {'articles/s':>11} "
         f"{'RSS@1/4 MB':>11} {'peak RSS MB':>12}"
     )
     print(header)
     print("-" * len(header))
     for name, row in rows:
         print(
-            f"{name:<22} {row['seconds']:>8.1f} {count / row['seconds']:>9.1f} "
+            f"{name:<22} {row['seconds']:>8.1f} {row['quarter_seconds']:>6.1f} "
+            f"{count / row['seconds']:>9.1f} "
             f"{row['articles'] / row['seconds']:>11.0f} "
             f"{row['quarter_rss']:>11.0f} {row['rss']:>12.0f}"
         )
