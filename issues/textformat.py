@@ -768,6 +768,19 @@ def _photo_from(data: dict) -> PhotoData:
 
 
 def _article_from(data: dict) -> ArticleData:
+    article = _article_fields(data)
+    length = sum(len(paragraph) for paragraph in article.paragraphs)
+    # render() relies on these: one break per jump, in order, inside the text.
+    if len(article.breaks) != max(len(article.pages) - 1, 0):
+        raise ValueError(f"{article.headline}: needs one break for each page after the first")
+    if article.breaks != sorted(article.breaks) or any(
+        not 0 <= b <= length for b in article.breaks
+    ):
+        raise ValueError(f"{article.headline}: breaks must rise within the text")
+    return article
+
+
+def _article_fields(data: dict) -> ArticleData:
     return ArticleData(
         headline=str(data["headline"]),
         subheadline=str(data.get("subheadline") or ""),
@@ -810,4 +823,6 @@ def from_dict(data: dict) -> IssueData:
             ],
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise FormatError(f"not an issue in the JSON form: {error!r}") from None
+        raise FormatError(
+            f"not an issue in the JSON form: {type(error).__name__}: {error}"
+        ) from None

@@ -611,6 +611,13 @@ class RoundTripTests(unittest.TestCase):
         with self.assertRaises(FormatError):
             from_dict({"publication": {"name": "今日罗塘"}})
 
+    def test_from_dict_refuses_breaks_that_do_not_match_the_pages(self):
+        data = to_dict(parse(SAMPLE))
+        data["pages"][0]["articles"][3]["breaks"] = []
+        with self.assertRaises(FormatError) as caught:
+            from_dict(data)
+        self.assertIn("缪杰明带队走访辖区企业", caught.exception.message)
+
 
 MARKERS = ["# ", "## ", "### ", "第2版", "(下转3版)", "(上接1版)", "（", "）", " 丁小勇 摄", "本报讯(记者 郁菲菲)",
            ": ", "\\", "  ", "2024年2月30日", "总第", "期", "\r", "\ufeff", "\n", "\n\n"]  # fmt: skip
