@@ -27,9 +27,24 @@ Decisions where the contract is silent (an editor reading the printed page decid
   (only photos may sit there).
 * Column breaks are healed across photos and across the jump (that is how the cut paragraph is
   put back together).
+* A continuation (``## HEADLINE`` whose first block starts with ``(上接M版)``) is matched among
+  the articles whose open jump goes from page M to this page: the one with the same headline if
+  there is exactly one, else the only candidate; none or several is refused.
+* Markers accept full-width digits, parentheses and colons, and ``第`` inside jump lines
+  (``(下转第3版)``). The date line accepts ``|`` or ``｜`` or nothing, spaces anywhere, ``星期X``
+  or ``周X`` (``日``/``天`` both Sunday), and ``总第N期`` before or after ``第N期``.
 * ``breaks`` holds, for each jump, the character offset into ``"".join(paragraphs)`` where the
   text on the next page starts. ``len(breaks) == len(pages) - 1``. A jump whose continuation is
   not in the file has its break at the end of the text.
+
+JSON form: the shape of docs/issue-format.md plus the fields needed for ``from_dict`` to invert
+``to_dict``: ``weekday`` (after ``date``), ``extra`` (after ``layout``), ``breaks`` (after an
+article's ``pages``) and ``photographer_role`` (after ``photographer``).
+
+``render()`` always writes page markers. On a page it writes the standalone photos first (right
+after the marker, so before any headline), then the articles that start there, each with its
+photos at the end of its first part and a standalone ``(下转N版)`` line, then the continuation
+blocks (``## HEADLINE``, a standalone ``(上接M版)`` line, the rest of the text).
 
 Escaping (so that ``render()`` is faithful): a paragraph block starting with a backslash is plain
 body text, taken literally without the backslash. It is never a heading, page marker, photo,
