@@ -49,10 +49,11 @@ blocks (``## HEADLINE``, a standalone ``(上接M版)`` line, the rest of the tex
 Escaping (so that ``render()`` is faithful): a paragraph block starting with a backslash is plain
 body text, taken literally without the backslash. It is never a heading, page marker, photo,
 jump, continuation or byline, and it is never joined to the next paragraph. ``render()`` uses it
-only for body paragraphs that would otherwise be misread. ``render()`` cannot write: text with
-surrounding whitespace or blank lines, a photo without a photographer (or whose name is not 2-4
-CJK characters), a dateline without a byline. Continuation text for a page missing from the issue
-is written under a new page marker so that no text is lost.
+only for body paragraphs that would otherwise be misread. ``render()`` cannot write text with
+surrounding whitespace or blank lines, or a dateline without a byline; it raises ValueError for a
+photo whose photographer is not 2-4 CJK characters (the format knows a photo only by its credit)
+rather than write text that reads back differently. Continuation text for a page missing from
+the issue is written under a new page marker so that no text is lost.
 """
 
 from __future__ import annotations
@@ -644,7 +645,13 @@ def render(issue: IssueData) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+_PHOTOGRAPHER = re.compile(rf"^[{_CJK}]{{2,4}}$")
+
+
 def _render_photo(photo: PhotoData) -> str:
+    # The format only knows a photo by its credit: without one the caption would become body text.
+    if not _PHOTOGRAPHER.match(photo.photographer):
+        raise ValueError(f"cannot write a photo credit for {photo.photographer!r}: {photo.caption}")
     role = f"{ROLE_WORD_FOR[photo.photographer_role]} " if photo.photographer_role else ""
     return f"{photo.caption} {role}{photo.photographer} 摄".lstrip()
 

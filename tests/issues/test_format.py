@@ -475,6 +475,12 @@ class RenderTests(unittest.TestCase):
         self.assertEqual(first_article(reread), article)
         self.assertEqual([page.number for page in reread.pages], [1, 3])
 
+    def test_photo_without_photographer_cannot_be_written(self):
+        issue = self.make_issue(["正文。"])
+        first_article(issue).photos.append(PhotoData("银穆社区一角。"))
+        with self.assertRaises(ValueError):
+            render(issue)
+
     def test_every_role_can_be_written(self):
         bylines = [BylineData(f"王{i}芳", role) for i, role in enumerate(ROLE_WORD_FOR)]
         issue = self.make_issue(["正文。"], bylines)
