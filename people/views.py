@@ -51,6 +51,11 @@ def person_detail(request, pk):
         # A name with no published work is nobody's business yet.
         raise Http404
 
+    # The header names the paper when all of the person's work is in one.
+    publications = {byline.article.page.issue.publication for byline in bylines}
+    publications |= {photo.issue.publication for photo in photos}
+    publications |= {issue.publication for issue in edited + laid_out}
+
     by_role = {}
     for byline in bylines:
         by_role.setdefault(byline.role, (byline.get_role_display(), []))[1].append(byline.article)
@@ -61,6 +66,7 @@ def person_detail(request, pk):
         "people/person_detail.html",
         {
             "person": person,
+            "publication": publications.pop() if len(publications) == 1 else None,
             "roles": roles,
             "photos": photos,
             "issue_roles": [
