@@ -72,13 +72,20 @@ class ExportIssueTests(TestCase):
         chosen = run("export_issue", 118, publication="jinriluotang", format="json")
         self.assertEqual(json.loads(chosen.stdout)["publication"]["name"], "今日罗塘")
 
-    def test_export_warns_when_the_text_cannot_hold_the_issue(self):
+    def test_issue_the_text_cannot_hold_is_refused_with_a_pointer_to_json(self):
         # Typed in at the desk: a page photo with no credit has no place in the text format.
         page = Page.objects.get()
         factories.photo(page=page, caption="罗塘河畔的早晨。")
         result = run("export_issue", 118)
-        self.assertIn("warning: the text form cannot be read back", result.stderr)
-        self.assertIn("--format json keeps everything", result.stderr)
+        self.assertEqual(result.stdout, "")
+        self.assertIn("issue 总第118期 cannot be written in the text format", str(result.error))
+        self.assertIn("--format json keeps everything", str(result.error))
+        self.assertFalse(run("export_issue", 118, format="json").failed)
+        with tempfile.TemporaryDirectory() as directory:
+            archive = run("export_issues", directory)
+            self.assertEqual(list(Path(directory).rglob("*.md")), [])
+        self.assertIn("jinriluotang/118.md: not written", archive.stderr)
+        self.assertIn("1 issues could not be written", str(archive.error))
 
 
 class ExportArchiveTests(TestCase):
@@ -101,6 +108,7 @@ class ExportArchiveTests(TestCase):
         with tempfile.TemporaryDirectory() as directory:
             written = run("export_issues", directory)
             self.assertIn("exported 4 issues", written.stdout)
+            self.assertFalse(written.failed)
             files = sorted(p.relative_to(directory) for p in Path(directory).rglob("*.md"))
             names = ["1.md", "118.md", "2.md", "3.md"]
             self.assertEqual([str(p) for p in files], [f"jinriluotang/{n}" for n in names])

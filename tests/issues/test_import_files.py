@@ -1,12 +1,17 @@
 """import_issues over files and directories: good files import, bad ones are named."""
 
+import io
+import random
 import tempfile
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
+from bench.synth import generate_issue
 from issues.models import Issue
+from issues.textformat import render
 
 from .importing import SAMPLE_TEXT, counts, run, write
 
@@ -56,8 +61,6 @@ class ImportDirectoryTests(TestCase):
 
     def test_nonexistent_path_is_a_clear_error(self):
         with self.assertRaisesMessage(CommandError, "no-such-dir: no such file or directory"):
-            from django.core.management import call_command
-
             call_command("import_issues", str(self.root / "no-such-dir"))
 
     def test_directory_without_issues_is_a_clear_error(self):
@@ -84,3 +87,22 @@ class ImportDirectoryTests(TestCase):
         path = write(self.root, "118.md", SAMPLE_TEXT)
         result = run("import_issues", path, self.root)
         self.assertIn("imported 1, unchanged 0", result.stdout)
+
+
+class TerminalOutput(io.StringIO):
+    def isatty(self):
+        return True
+
+
+class ProgressBarTests(TestCase):
+    def test_many_files_on_a_terminal_draw_a_bar_instead_of_a_line_each(self):
+        rng = random.Random(3)
+        with tempfile.TemporaryDirectory() as directory:
+            for n in range(1, 21):
+                write(directory, f"{n:03d}.md", render(generate_issue(n, rng)))
+            stdout, stderr = io.StringIO(), TerminalOutput()
+            call_command("import_issues", directory, stdout=stdout, stderr=stderr)
+        self.assertIn("] 20/20 files", stderr.getvalue())
+        self.assertIn("\r[", stderr.getvalue())
+        self.assertEqual(len(stdout.getvalue().splitlines()), 1)  # the summary only
+        self.assertIn("imported 20,", stdout.getvalue())

@@ -1,10 +1,12 @@
 """load_issue: people, publications and the rules the file format leaves open."""
 
 import datetime
+import random
 
 from django.test import TestCase
 
 from articles.models import Article, Byline
+from bench.synth import generate_issue
 from issues.loader import LoadError, load_issue, publication_slug
 from issues.models import Issue, Publication
 from issues.textformat import (
@@ -152,3 +154,22 @@ class ContentTests(TestCase):
             list(Article.objects.values_list("headline", flat=True)),
             ["罗塘街道人大工委召开全体(扩大)会议"],
         )
+
+
+class QueryCountTests(TestCase):
+    def test_a_new_issue_takes_the_same_queries_whatever_its_size(self):
+        rng = random.Random(5)
+        first, small, large = (generate_issue(n, rng) for n in (1, 2, 3))
+        load_issue(data=first)  # creates the publication and most of the people
+        small.pages = small.pages[:1]
+        small.pages[0].articles = small.pages[0].articles[:1]
+        for data in (small, large):
+            names = {b.name for p in data.pages for a in p.articles for b in a.bylines}
+            Person.objects.bulk_create(Person(name=name) for name in names)
+        # savepoint, publication, later issue?, existing issue, same date, people, new people
+        # (none), issue, layout credits, pages, articles, bylines, photos, release.
+        with self.assertNumQueries(13) as small_queries:
+            load_issue(data=small)
+        with self.assertNumQueries(13):
+            load_issue(data=large)
+        self.assertEqual(Article.objects.count(), 20 + 1 + 20, small_queries)

@@ -39,7 +39,14 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(to_dict(data), ensure_ascii=False, indent=2))
             return
-        text = render(data)
+        try:
+            text = render(data)
+        except ValueError as error:
+            # Typed in at the desk, an issue can hold what the format cannot say.
+            raise CommandError(
+                f"issue 总第{number}期 cannot be written in the text format: {error}; "
+                "--format json keeps everything"
+            ) from None
         self.stdout.write(text, ending="")
         problem = lossy_text(data, text)
         if problem:

@@ -33,14 +33,20 @@ class Command(BaseCommand):
             issues = issues.filter(publication__slug=publication)
         ids = list(issues.values_list("pk", flat=True))
         written = 0
+        failed = 0
         for start in range(0, len(ids), CHUNK):
             chunk = issues_for_export().filter(pk__in=ids[start : start + CHUNK])
             for issue in chunk.order_by("publication__slug", "number"):
                 data = issue_to_data(issue)
-                text = render(data)
                 folder = root / issue.publication.slug
-                folder.mkdir(parents=True, exist_ok=True)
                 path = folder / f"{issue.number}.md"
+                try:
+                    text = render(data)
+                except ValueError as error:
+                    failed += 1
+                    self.stderr.write(f"{path}: not written, the text format cannot hold {error}")
+                    continue
+                folder.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
                 written += 1
                 problem = lossy_text(data, text)
@@ -49,4 +55,9 @@ class Command(BaseCommand):
                 if verbosity >= 2:
                     self.stdout.write(f"{path}: {issue}")
         if verbosity >= 1:
-            self.stdout.write(f"exported {written} issues to {root}")
+            self.stdout.write(f"exported {written} issues to {root}, failed {failed}")
+        if failed:
+            raise CommandError(
+                f"{failed} issues could not be written in the text format; "
+                "export_issue NUMBER --format json keeps everything"
+            )
