@@ -1,7 +1,7 @@
 """Invalidate cached public pages whenever a row that they show is saved or deleted."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from issues.caching import invalidate_public_pages
 
@@ -41,6 +41,17 @@ def invalidate_for(sender, instance, **kwargs):
     invalidate_public_pages(_publication_slug(instance))
 
 
+def invalidate_for_layout_staff(sender, instance, action, **kwargs):
+    """issue.layout_staff.add(...) writes LayoutCredit rows without post_save."""
+    from issues.models import Issue
+
+    if action.startswith("post_"):
+        if isinstance(instance, Issue):
+            invalidate_public_pages(instance.publication.slug)
+        else:
+            invalidate_public_pages()
+
+
 def connect():
     from articles.models import Article, Byline, Correction, Photo
     from issues.models import Issue, LayoutCredit, Page, Publication
@@ -60,3 +71,8 @@ def connect():
         uid = f"public-cache-{model._meta.label_lower}"
         post_save.connect(invalidate_for, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(invalidate_for, sender=model, dispatch_uid=uid + "-delete")
+    m2m_changed.connect(
+        invalidate_for_layout_staff,
+        sender=Issue.layout_staff.through,
+        dispatch_uid="public-cache-layout-staff",
+    )

@@ -58,6 +58,14 @@ class PublicCacheTests(TestCase):
         self.assertContains(self.client.get("/"), "第12期 总第119期")
         self.assertContains(self.client.get("/jinriluotang/issues/"), "总第119期")
 
+    def test_layout_staff_added_through_the_relation_shows(self):
+        issue = self.site["issue"]
+        url = issue.get_absolute_url()
+        zhou = factories.person("周组版")
+        self.client.get(url)
+        issue.layout_staff.add(zhou)
+        self.assertContains(self.client.get(url), "周组版")
+
     def test_bulk_writes_need_invalidate_public_pages(self):
         self.client.get(self.url)
         Article.objects.filter(pk=self.jump.pk).update(headline="批量更新的标题")
