@@ -66,6 +66,19 @@ class PublicCacheTests(TestCase):
         issue.layout_staff.add(zhou)
         self.assertContains(self.client.get(url), "周组版")
 
+    def test_deleting_an_article_takes_it_off_the_cached_issue_page(self):
+        url = self.site["issue"].get_absolute_url()
+        self.assertContains(self.client.get(url), "初冬的罗塘河")
+        Article.objects.get(headline="初冬的罗塘河").delete()
+        self.assertNotContains(self.client.get(url), "初冬的罗塘河")
+
+    def test_saving_an_article_with_its_relations_loaded_costs_no_lookup_query(self):
+        article = Article.objects.select_related("page__issue__publication").get(pk=self.jump.pk)
+        article.subheadline = "副题"
+        # The UPDATE only: the publication for the cache comes from loaded rows.
+        with self.assertNumQueries(1):
+            article.save()
+
     def test_bulk_writes_need_invalidate_public_pages(self):
         self.client.get(self.url)
         Article.objects.filter(pk=self.jump.pk).update(headline="批量更新的标题")
