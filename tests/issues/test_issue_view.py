@@ -121,3 +121,15 @@ class BylineRolesOnIssueTests(TestCase):
         html = self.client.get(issue.get_absolute_url()).content.decode()
         self.assertEqual(html.count('<span class="role">通讯员</span>'), 1)
         self.assertEqual(html.count('<span class="role">记者</span>'), 1)
+
+
+class EmptySiteTests(TestCase):
+    def test_home_of_a_site_without_papers_says_so(self):
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, "还没有出版的期次")
+
+    def test_paper_without_a_published_issue_says_so(self):
+        factories.issue(number=5, published=False)
+        response = self.client.get("/jinriluotang/")
+        self.assertContains(response, "还没有出版的期次")
+        self.assertNotContains(response, "总第5期")
