@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -26,8 +27,6 @@ class LatestArticlesFeed(Feed):
         return " ".join(obj.sponsors)
 
     def link(self, obj):
-        from django.urls import reverse
-
         return reverse("issues:latest", kwargs={"pub": obj.slug})
 
     def items(self, obj):

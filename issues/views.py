@@ -197,6 +197,7 @@ def page_detail(request, pub, number, page):
             "entries": entries,
             "continued": continued,
             "photos": photos,
+            "scan_is_image": page_obj.scan.name.lower().endswith(SCAN_IMAGE_SUFFIXES),
             "pages": pages,
             "previous_page": pages[index - 1] if index > 0 else None,
             "next_page": pages[index + 1] if index + 1 < len(pages) else None,
@@ -204,6 +205,9 @@ def page_detail(request, pub, number, page):
             "canonical": request.build_absolute_uri(page_obj.get_absolute_url()),
         },
     )
+
+
+SCAN_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
 def _part_on(article, number, page_urls):

@@ -62,6 +62,14 @@ class PageViewTests(TestCase):
         response = self.client.get(page.get_absolute_url())
         self.assertContains(response, "查看版面原图")
         self.assertContains(response, page.scan.url)
+        self.assertNotContains(response, '<img src="' + page.scan.url)
+
+    @override_settings(MEDIA_ROOT="/tmp/newsroom-test-media")
+    def test_image_scan_is_shown_small_inside_its_link(self):
+        page = self.pages[2]
+        page.scan.save("p2.png", ContentFile(b"\x89PNG"), save=True)
+        response = self.client.get(page.get_absolute_url())
+        self.assertContains(response, f'<img src="{page.scan.url}" alt="" loading="lazy">')
 
 
 class JumpToMissingPageTests(TestCase):
