@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from articles import workflow
 from articles.models import Article, Correction, Transition
@@ -70,10 +71,10 @@ def place(*, article: Article, page: Page, order: int, by: AbstractBaseUser) -> 
     """Put an approved article on a page of an open issue at a position, or move a placed
     one. The start page is also the first page it runs on."""
     if order < 0:
-        raise workflow.InvalidTransition(_t("The order on the page cannot be negative."))
+        raise workflow.InvalidTransition(gettext("The order on the page cannot be negative."))
     page = Page.objects.select_related("issue").get(pk=page.pk)
     locked = _lock(article)
-    note = _t("%(page)s, position %(order)s") % {"page": page, "order": order}
+    note = gettext("%(page)s, position %(order)s") % {"page": page, "order": order}
     workflow.check("place", locked, by, page=page)
     from_state = locked.status
     locked.status = Article.Status.PLACED
@@ -115,9 +116,9 @@ def correct(*, article: Article, by: AbstractBaseUser, text: str, note: str) -> 
     workflow.check("correct", locked, by, note=note)
     text = "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
     if not text:
-        raise workflow.InvalidTransition(_t("A corrected text cannot be empty."))
+        raise workflow.InvalidTransition(gettext("A corrected text cannot be empty."))
     if text == locked.body:
-        raise workflow.InvalidTransition(_t("The corrected text is the same as the old one."))
+        raise workflow.InvalidTransition(gettext("The corrected text is the same as the old one."))
     _ensure_history(locked)
     now = timezone.now()
     correction = Correction.objects.create(
@@ -162,7 +163,7 @@ def last_change(article: Article) -> tuple[str, object]:
 
 def display_name(user) -> str:
     if user is None:
-        return _t("someone")
+        return gettext("someone")
     person = getattr(user, "person", None)
     return person.name if person else (user.get_full_name() or user.get_username())
 
@@ -170,10 +171,10 @@ def display_name(user) -> str:
 def stale_message(article: Article) -> str:
     who, when = last_change(article)
     when = timezone.localtime(when)
-    return _t(
-        "This article was changed by %(who)s on %(month)s月%(day)s日 %(time)s; "
-        "reload it before editing."
-    ) % {"who": who, "month": when.month, "day": when.day, "time": when.strftime("%H:%M")}
+    return gettext("This article was changed by %(who)s on %(when)s; reload it before editing.") % {
+        "who": who,
+        "when": f"{date_format(when, 'MONTH_DAY_FORMAT')} {when:%H:%M}",
+    }
 
 
 @transaction.atomic
@@ -183,7 +184,7 @@ def save_text(*, article: Article, by: AbstractBaseUser, expected_version: int) 
     text fields are taken from `article`; status, placement and the author stay as stored."""
     locked = _lock(article)
     if not workflow.can_edit_text(by, locked):
-        raise workflow.NotAllowed(_t("You may not edit this article's text now."))
+        raise workflow.NotAllowed(gettext("You may not edit this article's text now."))
     if locked.version != expected_version:
         raise workflow.StaleEdit(stale_message(locked))
     for name in workflow.TEXT_FIELDS:
@@ -199,7 +200,7 @@ def save_text(*, article: Article, by: AbstractBaseUser, expected_version: int) 
 def file_article(*, article: Article, by: AbstractBaseUser) -> Article:
     """A new article, filed as a draft by `by` (who then sees and edits it)."""
     if not workflow.can_edit_text(by, None):
-        raise workflow.NotAllowed(_t("You may not file articles."))
+        raise workflow.NotAllowed(gettext("You may not file articles."))
     article.status = Article.Status.DRAFT
     article.page = None
     article.order = 0

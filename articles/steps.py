@@ -5,6 +5,8 @@ Only dispatch: each step's rules and effects are in its service function.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from articles import services, workflow
 from issues import services as issue_services
 
@@ -33,5 +35,5 @@ def take(name: str, *, obj, by, note: str = ""):
     """Raise WorkflowError (with a message for the user) if refused."""
     rule = workflow.TRANSITIONS.get(name)
     if rule is None or not rule.direct or not isinstance(obj, rule.model):
-        raise workflow.InvalidTransition(workflow._t("Unknown step."))
+        raise workflow.InvalidTransition(gettext("Unknown step."))
     return _STEPS[name](obj, by, note)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
@@ -125,7 +125,7 @@ def _status_label(model, state) -> str:
 
 def _has_text(article: Article, **params) -> list[str]:
     if not article.body.strip():
-        return [_t("the article has no body text")]
+        return [gettext("the article has no body text")]
     return []
 
 
@@ -137,7 +137,9 @@ def _page_is_open(article: Article, *, page=None, **params) -> list[str]:
     for target in targets:
         if target.issue.status not in OPEN_ISSUE_STATES:
             reasons.append(
-                _t("%(issue)s is %(status)s; pages can change only while planning or in layout")
+                gettext(
+                    "%(issue)s is %(status)s; pages can change only while planning or in layout"
+                )
                 % {"issue": target.issue, "status": _status_label(Issue, target.issue.status)}
             )
             break
@@ -150,7 +152,7 @@ def publish_blockers(issue: Issue) -> list[str]:
     reasons = []
     pages = list(issue.pages.order_by("number"))
     if not pages:
-        reasons.append(_t("the issue has no pages"))
+        reasons.append(gettext("the issue has no pages"))
     on_pages = Article.objects.filter(page__issue=issue).order_by("page__number", "order", "pk")
     placed_pages = set()
     for article in on_pages.select_related("page"):
@@ -158,7 +160,7 @@ def publish_blockers(issue: Issue) -> list[str]:
             placed_pages.add(article.page_id)
         elif article.status != A.WITHDRAWN:
             reasons.append(
-                _t("“%(headline)s” on %(page)s is %(status)s, not approved")
+                gettext("“%(headline)s” on %(page)s is %(status)s, not approved")
                 % {
                     "headline": article.headline,
                     "page": article.page,
@@ -167,7 +169,7 @@ def publish_blockers(issue: Issue) -> list[str]:
             )
     for page in pages:
         if page.pk not in placed_pages:
-            reasons.append(_t("%(page)s has no article") % {"page": page})
+            reasons.append(gettext("%(page)s has no article") % {"page": page})
     return reasons
 
 
@@ -312,23 +314,23 @@ def check(name: str, obj, user, *, note: str = "", **params) -> Rule:
     """
     rule = TRANSITIONS[name]
     if not isinstance(obj, rule.model):
-        raise InvalidTransition(_t("This step does not apply to this object."))
+        raise InvalidTransition(gettext("This step does not apply to this object."))
     if not rule.may(user, obj):
         raise NotAllowed(
-            _t("You may not “%(step)s”: this needs the group %(groups)s.")
+            gettext("You may not “%(step)s”: this needs the group %(groups)s.")
             % {"step": rule.label, "groups": "、".join(sorted(rule.groups | rule.own_groups))}
         )
     if obj.status not in rule.sources:
         raise InvalidTransition(
-            _t("Cannot “%(step)s”: %(object)s is %(status)s.")
+            gettext("Cannot “%(step)s”: %(object)s is %(status)s.")
             % {"step": rule.label, "object": obj, "status": _status_label(rule.model, obj.status)}
         )
     if rule.needs_note and not note.strip():
-        raise InvalidTransition(_t("“%(step)s” needs a note.") % {"step": rule.label})
+        raise InvalidTransition(gettext("“%(step)s” needs a note.") % {"step": rule.label})
     if rule.guard is not None:
         reasons = rule.guard(obj, **params)
         if reasons:
-            raise Blocked(_t("Cannot “%(step)s”") % {"step": rule.label}, reasons)
+            raise Blocked(gettext("Cannot “%(step)s”") % {"step": rule.label}, reasons)
     return rule
 
 
