@@ -174,10 +174,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "issue_label",
         "page",
         "order",
-        "created_by",
+        "filed_by",
         "updated_at",
     ]
-    list_select_related = ["page__issue__publication", "created_by"]
+    list_select_related = ["page__issue__publication", "created_by__person"]
     list_filter = [
         "status",
         "page__issue__publication",
@@ -190,7 +190,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "status_label",
         "placement",
         "version",
-        "created_by",
+        "filed_by",
         "created_at",
         "published_at",
     ]
@@ -284,6 +284,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("issue"), ordering="page__issue__date")
     def issue_label(self, article):
         return article.issue
+
+    @admin.display(description=_("filed by"), ordering="created_by")
+    def filed_by(self, article):
+        return services.display_name(article.created_by) if article.created_by_id else "-"
 
     @admin.display(description=_("placement"))
     def placement(self, article):

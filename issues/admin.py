@@ -213,7 +213,7 @@ class IssueAdmin(admin.ModelAdmin):
         )
         waiting = list(
             Article.objects.filter(status=Article.Status.APPROVED, page__isnull=True)
-            .select_related("created_by")
+            .select_related("created_by__person")
             .order_by("updated_at", "pk")
         )
         context = {
