@@ -100,6 +100,14 @@ class PlaceForm(forms.Form):
         self.fields["page"].queryset = issue.pages.all()
 
 
+class UnplaceForm(forms.Form):
+    article = forms.ModelChoiceField(queryset=Article.objects.none())
+
+    def __init__(self, *args, issue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = Article.objects.filter(page__issue=issue)
+
+
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
     list_display = [
@@ -235,7 +243,13 @@ class IssueAdmin(admin.ModelAdmin):
         form = PlaceForm(request.POST, issue=issue)
         back = HttpResponseRedirect(reverse("admin:issues_issue_layout", args=[issue.pk]))
         if "unplace" in request.POST:
-            article = get_object_or_404(Article, pk=request.POST.get("article"), page__issue=issue)
+            chosen = UnplaceForm(request.POST, issue=issue)
+            if not chosen.is_valid():
+                self.message_user(
+                    request, gettext("Choose an article of this issue."), messages.ERROR
+                )
+                return back
+            article = chosen.cleaned_data["article"]
             try:
                 services.unplace(article=article, by=request.user)
             except workflow.WorkflowError as refused:

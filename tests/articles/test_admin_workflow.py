@@ -224,6 +224,10 @@ class LayoutOverHttpTests(DeskTestCase):
             url, {"article": article.pk, "page": issue.pages.get().pk, "order": "-1"}, follow=True
         )
         self.assertEqual(response.status_code, 200)
+        for garbage in ({"article": "abc", "unplace": "1"}, {"article": "abc", "page": "x"}):
+            response = self.client.post(url, garbage, follow=True)
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, 'class="error"')
         article.refresh_from_db()
         self.assertEqual(article.status, A.APPROVED)
 
