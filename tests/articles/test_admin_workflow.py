@@ -396,3 +396,23 @@ class TimelineAndHistoryTests(DeskTestCase):
         response = self.client.get(reverse("admin:issues_issue_change", args=[issue.pk]))
         self.assertContains(response, "徐冬梅")
         self.assertContains(response, "组版中")
+
+
+class PagesOverHttpTests(DeskTestCase):
+    def test_layout_and_the_responsible_editor_name_pages_others_cannot(self):
+        for role in [*ROLES, "superuser"]:
+            with self.subTest(role=role):
+                issue = factories.open_issue(pages=1, status=Issue.Status.IN_LAYOUT)
+                page = issue.pages.get()
+                self.as_(role)
+                response = self.client.post(
+                    reverse("admin:issues_page_change", args=[page.pk]),
+                    {"issue": issue.pk, "number": 1, "name": "要闻"},
+                )
+                page.refresh_from_db()
+                if role in ("layout", "chief", "superuser"):
+                    self.assertEqual(response.status_code, 302)
+                    self.assertEqual(page.name, "要闻")
+                else:
+                    self.assertEqual(response.status_code, 403)
+                    self.assertEqual(page.name, "")
