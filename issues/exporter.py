@@ -117,6 +117,6 @@ def lossy_text(data: IssueData, text: str) -> str:
         again = parse(text)
     except FormatError as error:
         return f"the text form cannot be read back ({error})"
-    if to_dict(again) != to_dict(data):
+    if to_dict(again, full=True) != to_dict(data, full=True):
         return "the text form does not hold everything in this issue"
     return ""

@@ -94,7 +94,7 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
     if existing is not None:
         from issues.exporter import issue_to_data
 
-        if to_dict(issue_to_data(existing)) == to_dict(incoming):
+        if to_dict(issue_to_data(existing), full=True) == to_dict(incoming, full=True):
             return LoadResult("unchanged", existing)
         if not replace:
             raise LoadError(

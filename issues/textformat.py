@@ -634,7 +634,7 @@ def render(issue: IssueData) -> str:
         for article in page.articles:
             parts = _render_parts(article)
             bodies[page.number].extend(parts[0])
-            for page_number, part in zip(article.pages[1:], parts[1:]):
+            for page_number, part in zip(article.pages[1:], parts[1:], strict=True):
                 if part[2:] or page_number in bodies:
                     continuations.setdefault(page_number, []).extend(part)
     for number in sorted(set(bodies) | set(continuations)):
@@ -731,54 +731,65 @@ def _misread(text: str, last: bool, first: bool) -> bool:
 # --------------------------------------------------------------------------- JSON form
 
 
-def _photo_dict(photo: PhotoData) -> dict:
-    return {
-        "caption": photo.caption,
-        "photographer": photo.photographer,
-        "photographer_role": photo.photographer_role,
-    }
+def _photo_dict(photo: PhotoData, full: bool) -> dict:
+    data = {"caption": photo.caption, "photographer": photo.photographer}
+    if full:
+        data["photographer_role"] = photo.photographer_role
+    return data
 
 
-def _article_dict(article: ArticleData) -> dict:
-    return {
+def _article_dict(article: ArticleData, full: bool) -> dict:
+    data = {
         "headline": article.headline,
         "subheadline": article.subheadline,
         "dateline": article.dateline,
         "bylines": [{"name": byline.name, "role": byline.role} for byline in article.bylines],
         "paragraphs": list(article.paragraphs),
         "pages": list(article.pages),
-        "breaks": list(article.breaks),
-        "photos": [_photo_dict(photo) for photo in article.photos],
     }
+    if full:
+        data["breaks"] = list(article.breaks)
+    data["photos"] = [_photo_dict(photo, full) for photo in article.photos]
+    return data
 
 
-def to_dict(issue: IssueData) -> dict:
-    """The JSON form of docs/issue-format.md, plus weekday, extra, breaks, photographer_role."""
-    return {
+def to_dict(issue: IssueData, *, full: bool = False) -> dict:
+    """The JSON form of docs/issue-format.md, exactly its keys.
+
+    With full=True it also carries what the spec's form leaves out (the printed weekday,
+    unknown metadata kept as extra, where jumps cut the text, a credit's role word), so that
+    from_dict(to_dict(x, full=True)) == x.
+    """
+    data = {
         "publication": {
             "name": issue.publication.name,
             "sponsors": list(issue.publication.sponsors),
             "sponsor_role": issue.publication.sponsor_role,
         },
         "date": issue.date.isoformat(),
-        "weekday": issue.weekday,
-        "number_in_year": issue.number_in_year,
-        "number": issue.number,
-        "epaper_url": issue.epaper_url,
-        "submission_email": issue.submission_email,
-        "responsible_editor": issue.responsible_editor,
-        "layout": list(issue.layout),
-        "extra": dict(issue.extra),
-        "pages": [
-            {
-                "number": page.number,
-                "name": page.name,
-                "articles": [_article_dict(article) for article in page.articles],
-                "photos": [_photo_dict(photo) for photo in page.photos],
-            }
-            for page in issue.pages
-        ],
     }
+    if full:
+        data["weekday"] = issue.weekday
+    data.update(
+        number_in_year=issue.number_in_year,
+        number=issue.number,
+        epaper_url=issue.epaper_url,
+        submission_email=issue.submission_email,
+        responsible_editor=issue.responsible_editor,
+        layout=list(issue.layout),
+    )
+    if full:
+        data["extra"] = dict(issue.extra)
+    data["pages"] = [
+        {
+            "number": page.number,
+            "name": page.name,
+            "articles": [_article_dict(article, full) for article in page.articles],
+            "photos": [_photo_dict(photo, full) for photo in page.photos],
+        }
+        for page in issue.pages
+    ]
+    return data
 
 
 def _photo_from(data: dict) -> PhotoData:
@@ -792,6 +803,10 @@ def _photo_from(data: dict) -> PhotoData:
 def _article_from(data: dict) -> ArticleData:
     article = _article_fields(data)
     length = sum(len(paragraph) for paragraph in article.paragraphs)
+    if article.breaks is None:
+        # The spec's JSON form has no breaks: each jump cuts at the end of the text, as
+        # for a jump to a page the file does not hold.
+        article.breaks = [length] * max(len(article.pages) - 1, 0)
     # render() relies on these: one break per jump, in order, inside the text.
     if len(article.breaks) != max(len(article.pages) - 1, 0):
         raise ValueError(f"{article.headline}: needs one break for each page after the first")
@@ -810,9 +825,13 @@ def _article_fields(data: dict) -> ArticleData:
         bylines=[BylineData(name=str(b["name"]), role=str(b["role"])) for b in data["bylines"]],
         paragraphs=[str(paragraph) for paragraph in data["paragraphs"]],
         pages=[int(number) for number in data["pages"]],
-        breaks=[int(offset) for offset in data.get("breaks") or []],
+        breaks=[int(offset) for offset in data["breaks"]] if "breaks" in data else None,
         photos=[_photo_from(photo) for photo in data["photos"]],
     )
+
+
+def _weekday_of(iso_date: str) -> str:
+    return "星期" + WEEKDAYS[datetime.date.fromisoformat(iso_date).weekday()]
 
 
 def from_dict(data: dict) -> IssueData:
@@ -826,7 +845,7 @@ def from_dict(data: dict) -> IssueData:
                 sponsor_role=str(publication.get("sponsor_role") or ""),
             ),
             date=datetime.date.fromisoformat(data["date"]),
-            weekday=str(data.get("weekday") or ""),
+            weekday=str(data["weekday"]) if "weekday" in data else _weekday_of(data["date"]),
             number_in_year=int(data["number_in_year"]),
             number=int(data["number"]),
             epaper_url=str(data.get("epaper_url") or ""),

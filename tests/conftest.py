@@ -2,6 +2,13 @@ import os
 
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
+
+# CI explores the same examples on every run, so a red build is reproducible; developers'
+# runs keep exploring new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -110,3 +110,30 @@ def photo(*, article=None, page=None, caption="图为缪杰明与企业负责人
     return Photo.objects.create(
         article=article, page=page, caption=caption, photographer=photographer
     )
+
+
+def desk():
+    """The desk of 今日罗塘, one login per group, plus a second correspondent, a staff member
+    with no group and a superuser. Returns a simple namespace of users."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        correspondent=user("lishuxiang", groups=["通讯员"], person_name="李书翔"),
+        other_correspondent=user("yangxu", groups=["通讯员"], person_name="杨旭"),
+        editor=user("chenjing", groups=["编辑"], person_name="陈静"),
+        layout=user("xudongmei", groups=["组版"], person_name="徐冬梅"),
+        chief=user("yufeifei", groups=["责任编辑"], person_name="郁菲菲"),
+        nobody=user("intern", person_name="王小明"),
+        superuser=user("admin", is_superuser=True),
+    )
+
+
+def open_issue(*, pages=2, status=None, **fields):
+    """An issue being laid out (not yet published)."""
+    new = issue(pages=pages, **fields)
+    if status is not None:
+        new.status = status
+        if status == Issue.Status.PUBLISHED:
+            new.published_at = timezone.now()
+        new.save()
+    return new

@@ -44,6 +44,19 @@ class ImportAgainTests(TestCase):
         )
         self.assertEqual(dump_tables(), before)
 
+    def test_a_change_only_the_full_form_holds_is_still_a_change(self):
+        # Extra metadata and the credit's role word are not in the spec's JSON; they are
+        # content all the same, so the file is not "unchanged".
+        for label, text in [
+            ("extra", SAMPLE_TEXT.replace("组版: 徐冬梅", "组版: 徐冬梅\n\n值班编辑: 杨旭")),
+            ("credit role", SAMPLE_TEXT.replace("交流。 丁小勇 摄", "交流。 记者 丁小勇 摄")),
+        ]:
+            with self.subTest(label):
+                path = write(self.directory.name, f"{label}.md", text)
+                refused = run("import_issues", path)
+                self.assertTrue(refused.failed)
+                self.assertIn("already exists with different content", refused.stderr)
+
     def test_replace_rebuilds_the_issue_in_place(self):
         issue = Issue.objects.get()
         page = Page.objects.get()
