@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .models import Article, Byline, Correction, Photo
 
 
@@ -55,6 +56,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
     inlines = [BylineInline, PhotoInline, CorrectionInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same Chinese-aware index as the public search, over every state staff see.
+        return search.admin_search(queryset, search_term), False
 
     @admin.display(description=_("issue"), ordering="page__issue__date")
     def issue_label(self, article):
