@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def on_page(self, page):
         return self.filter(page=page).order_by("order", "id")
+
+    def visible_to(self, user):
+        """Staff preview what layout has placed; everyone else sees published articles only."""
+        if user.is_authenticated and user.is_staff:
+            return self.filter(status__in=[Article.Status.PLACED, Article.Status.PUBLISHED])
+        return self.published()
 
     def in_issue(self, issue):
         return self.filter(page__issue=issue).order_by("page__number", "order", "id")
@@ -107,6 +114,11 @@ class Article(models.Model):
 
     def __str__(self):
         return self.headline
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:detail", kwargs={"pub": self.page.issue.publication.slug, "pk": self.pk}
+        )
 
     @property
     def issue(self):

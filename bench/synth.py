@@ -172,8 +172,9 @@ class _Writer:
     def article(self, page: int, headline: str) -> ArticleData:
         rng = self.rng
         total = rng.randint(300, 1500)
-        count = rng.randint(3, 8)
-        paragraphs = [self.paragraph(max(total // count - 20, 30)) for _ in range(count)]
+        # A paragraph stops at the first sentence that reaches its share of the length.
+        count = rng.randint(3, min(8, max(3, total // 100)))
+        paragraphs = [self.paragraph(total // count - 10) for _ in range(count)]
         bylines = [
             BylineData(name=name, role=rng.choice(ROLES))
             for name in rng.sample(NAMES, rng.randint(1, 3))

@@ -1,6 +1,7 @@
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -52,6 +53,12 @@ class IssueQuerySet(models.QuerySet):
 
     def latest_first(self):
         return self.order_by("-date", "-number")
+
+    def visible_to(self, user):
+        """Staff preview every issue; everyone else sees published issues only."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
 
 
 class Issue(models.Model):
@@ -122,6 +129,11 @@ class Issue(models.Model):
     def __str__(self):
         return f"{self.publication} 第{self.number_in_year}期 总第{self.number}期"
 
+    def get_absolute_url(self):
+        return reverse(
+            "issues:detail", kwargs={"pub": self.publication.slug, "number": self.number}
+        )
+
     @property
     def weekday(self):
         return WEEKDAYS[self.date.weekday()]
@@ -154,6 +166,11 @@ class PageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(issue__status=Issue.Status.PUBLISHED)
 
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
 
 class Page(models.Model):
     """版: one printed page of an issue (第1版 要闻)."""
@@ -185,3 +202,10 @@ class Page(models.Model):
     def __str__(self):
         label = f"第{self.number}版"
         return f"{label} {self.name}" if self.name else label
+
+    def get_absolute_url(self):
+        issue = self.issue
+        return reverse(
+            "issues:page",
+            kwargs={"pub": issue.publication.slug, "number": issue.number, "page": self.number},
+        )

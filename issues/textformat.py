@@ -27,17 +27,33 @@ Decisions where the contract is silent (an editor reading the printed page decid
   (only photos may sit there).
 * Column breaks are healed across photos and across the jump (that is how the cut paragraph is
   put back together).
+* A continuation (``## HEADLINE`` whose first block starts with ``(上接M版)``) is matched among
+  the articles whose open jump goes from page M to this page: the one with the same headline if
+  there is exactly one, else the only candidate; none or several is refused.
+* Markers accept full-width digits, parentheses and colons, and ``第`` inside jump lines
+  (``(下转第3版)``). The date line accepts ``|`` or ``｜`` or nothing, spaces anywhere, ``星期X``
+  or ``周X`` (``日``/``天`` both Sunday), and ``总第N期`` before or after ``第N期``.
 * ``breaks`` holds, for each jump, the character offset into ``"".join(paragraphs)`` where the
   text on the next page starts. ``len(breaks) == len(pages) - 1``. A jump whose continuation is
   not in the file has its break at the end of the text.
 
+JSON form: the shape of docs/issue-format.md plus the fields needed for ``from_dict`` to invert
+``to_dict``: ``weekday`` (after ``date``), ``extra`` (after ``layout``), ``breaks`` (after an
+article's ``pages``) and ``photographer_role`` (after ``photographer``).
+
+``render()`` always writes page markers. On a page it writes the standalone photos first (right
+after the marker, so before any headline), then the articles that start there, each with its
+photos at the end of its first part and a standalone ``(下转N版)`` line, then the continuation
+blocks (``## HEADLINE``, a standalone ``(上接M版)`` line, the rest of the text).
+
 Escaping (so that ``render()`` is faithful): a paragraph block starting with a backslash is plain
 body text, taken literally without the backslash. It is never a heading, page marker, photo,
 jump, continuation or byline, and it is never joined to the next paragraph. ``render()`` uses it
-only for body paragraphs that would otherwise be misread. ``render()`` cannot write: text with
-surrounding whitespace or blank lines, a photo without a photographer (or whose name is not 2-4
-CJK characters), a dateline without a byline. Continuation text for a page missing from the issue
-is written under a new page marker so that no text is lost.
+only for body paragraphs that would otherwise be misread. ``render()`` cannot write text with
+surrounding whitespace or blank lines, or a dateline without a byline; it raises ValueError for a
+photo whose photographer is not 2-4 CJK characters (the format knows a photo only by its credit)
+rather than write text that reads back differently. Continuation text for a page missing from
+the issue is written under a new page marker so that no text is lost.
 """
 
 from __future__ import annotations
@@ -629,7 +645,13 @@ def render(issue: IssueData) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+_PHOTOGRAPHER = re.compile(rf"^[{_CJK}]{{2,4}}$")
+
+
 def _render_photo(photo: PhotoData) -> str:
+    # The format only knows a photo by its credit: without one the caption would become body text.
+    if not _PHOTOGRAPHER.match(photo.photographer):
+        raise ValueError(f"cannot write a photo credit for {photo.photographer!r}: {photo.caption}")
     role = f"{ROLE_WORD_FOR[photo.photographer_role]} " if photo.photographer_role else ""
     return f"{photo.caption} {role}{photo.photographer} 摄".lstrip()
 
@@ -768,6 +790,19 @@ def _photo_from(data: dict) -> PhotoData:
 
 
 def _article_from(data: dict) -> ArticleData:
+    article = _article_fields(data)
+    length = sum(len(paragraph) for paragraph in article.paragraphs)
+    # render() relies on these: one break per jump, in order, inside the text.
+    if len(article.breaks) != max(len(article.pages) - 1, 0):
+        raise ValueError(f"{article.headline}: needs one break for each page after the first")
+    if article.breaks != sorted(article.breaks) or any(
+        not 0 <= b <= length for b in article.breaks
+    ):
+        raise ValueError(f"{article.headline}: breaks must rise within the text")
+    return article
+
+
+def _article_fields(data: dict) -> ArticleData:
     return ArticleData(
         headline=str(data["headline"]),
         subheadline=str(data.get("subheadline") or ""),
@@ -810,4 +845,6 @@ def from_dict(data: dict) -> IssueData:
             ],
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise FormatError(f"not an issue in the JSON form: {error!r}") from None
+        raise FormatError(
+            f"not an issue in the JSON form: {type(error).__name__}: {error}"
+        ) from None

@@ -1,18 +1,34 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from articles import search_views
+from issues import views as issue_views
+from issues.caching import cache_public_page
+from issues.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Editorial desk")
 
+# Fixed prefixes first: a publication slug must never shadow them.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("people/", include("people.urls")),
     path("search/", search_views.search_view, name="search"),
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap, scope="site"),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", issue_views.robots_txt, name="robots_txt"),
+    path("", issue_views.home, name="home"),
+    path("<slug:pub>/articles/", include("articles.urls")),
+    path("<slug:pub>/", include("issues.urls")),
 ]
 
 if settings.DEBUG:

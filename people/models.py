@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,3 +36,6 @@ class Person(models.Model):
         if self.affiliation:
             return f"{self.name}（{self.affiliation}）"
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:detail", kwargs={"pk": self.pk})

@@ -93,6 +93,8 @@ class SampleIssueSearchTests(TestCase):
         self.assertContains(response, "第1版")
         self.assertContains(response, "2024年11月28日")
         self.assertContains(response, "<mark>银穆社区</mark>")
+        article = Article.objects.get(headline="三个“聚焦”锻造过硬乡村振兴指导员队伍")
+        self.assertContains(response, f'href="{article.get_absolute_url()}"')
 
     def test_no_result_says_so(self):
         response = self.client.get(reverse("search"), {"q": "溱湖"})

@@ -475,6 +475,12 @@ class RenderTests(unittest.TestCase):
         self.assertEqual(first_article(reread), article)
         self.assertEqual([page.number for page in reread.pages], [1, 3])
 
+    def test_photo_without_photographer_cannot_be_written(self):
+        issue = self.make_issue(["正文。"])
+        first_article(issue).photos.append(PhotoData("银穆社区一角。"))
+        with self.assertRaises(ValueError):
+            render(issue)
+
     def test_every_role_can_be_written(self):
         bylines = [BylineData(f"王{i}芳", role) for i, role in enumerate(ROLE_WORD_FOR)]
         issue = self.make_issue(["正文。"], bylines)
@@ -610,6 +616,13 @@ class RoundTripTests(unittest.TestCase):
     def test_from_dict_refuses_a_bad_shape(self):
         with self.assertRaises(FormatError):
             from_dict({"publication": {"name": "今日罗塘"}})
+
+    def test_from_dict_refuses_breaks_that_do_not_match_the_pages(self):
+        data = to_dict(parse(SAMPLE))
+        data["pages"][0]["articles"][3]["breaks"] = []
+        with self.assertRaises(FormatError) as caught:
+            from_dict(data)
+        self.assertIn("缪杰明带队走访辖区企业", caught.exception.message)
 
 
 MARKERS = ["# ", "## ", "### ", "第2版", "(下转3版)", "(上接1版)", "（", "）", " 丁小勇 摄", "本报讯(记者 郁菲菲)",

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, reset_queries, transaction
 
 from issues.loader import LoadError, load_issue
 from issues.textformat import FormatError, parse
@@ -79,6 +79,9 @@ class Command(BaseCommand):
                 totals["people"] += result.new_people
                 if verbosity >= 2 or (verbosity >= 1 and self.bar is None):
                     self.say(f"{path}: {self.describe(result, dry_run)}")
+            # With DEBUG on, Django logs every query until the next request; a long import is
+            # one "request", so clear the log per file to keep memory flat.
+            reset_queries()
             if self.bar:
                 self.bar.update(position)
         if self.bar:

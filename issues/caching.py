@@ -1,0 +1,160 @@
+"""Whole-response caching of the public site, with cheap invalidation across processes.
+
+Anonymous GET/HEAD responses are stored in the configured cache (CACHE_URL: local memory in
+development, Redis when several web processes run) under a key that includes *generation*
+values also kept in that cache. Invalidating never deletes page entries: it writes a new
+generation, so every process builds new keys at once and the old entries age out.
+
+Generations are nanosecond timestamps rather than counters, so that a generation key lost to
+eviction comes back as a value no stored page was keyed with, and so that the generation
+doubles as a truthful Last-Modified.
+
+- ``site``: bumped by every invalidation. Keys pages that show several publications or
+  people (home, person pages, the sitemap).
+- ``reset``: bumped by ``invalidate_public_pages()`` without a publication.
+- ``pub:<slug>``: bumped when something of that publication changes. Pages under
+  ``/<pub>/`` are keyed with it and ``reset``.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+
+KEY_PREFIX = "public-page"
+# Page entries outlive nothing: a new generation makes them unreachable anyway.
+PAGE_TIMEOUT = 60 * 60 * 24
+
+
+def _generation_key(name):
+    return f"{KEY_PREFIX}:gen:{name}"
+
+
+def _publication_slug(publication):
+    if publication is None:
+        return None
+    return getattr(publication, "slug", publication)
+
+
+def _bump(names):
+    now = time.time_ns()
+    cache.set_many({_generation_key(name): now for name in names}, timeout=None)
+
+
+def invalidate_public_pages(publication=None):
+    """Make every cached public page that may show changed data stale, in all processes.
+
+    Signals call this on save/delete of Publication, Issue, LayoutCredit, Page, Article,
+    Byline, Photo, Correction and Person. Code that writes with ``bulk_create``,
+    ``QuerySet.update()`` or raw SQL sends no signals and must call it itself once its
+    transaction is done (the back-issue loader after an import, ``publish_issue`` after
+    publishing).
+
+    ``publication`` (a Publication or its slug) limits the invalidation to that
+    publication's pages plus the pages that span publications (home, people, sitemap);
+    ``None`` invalidates everything.
+
+    The bump happens now and again when the surrounding transaction commits: a reader's
+    request served between the two could otherwise cache the old rows under the new key.
+    """
+    slug = _publication_slug(publication)
+    names = ["site", f"pub:{slug}"] if slug else ["site", "reset"]
+    _bump(names)
+    transaction.on_commit(lambda: _bump(names))
+
+
+def _generations(names):
+    keys = [_generation_key(name) for name in names]
+    found = cache.get_many(keys)
+    missing = {key: time.time_ns() for key in keys if key not in found}
+    if missing:
+        # add() rather than set(): another process may have just written one.
+        for key, value in missing.items():
+            if not cache.add(key, value, timeout=None):
+                value = cache.get(key, value)
+            found[key] = value
+    return [found[key] for key in keys]
+
+
+def _is_anonymous_read(request):
+    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+
+
+def cache_public_page(view=None, *, scope="publication"):
+    """Serve anonymous readers a cached copy, with ETag/Last-Modified and 304s.
+
+    ``scope="publication"`` for views under ``/<pub>/`` (the view takes ``pub``);
+    ``scope="site"`` for views that show several publications or people.
+    Staff are never served from or stored into the cache: they may be previewing.
+    """
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapped(request, *args, **kwargs):
+            # The public site is the paper and reads in Chinese whatever the browser asks
+            # for (the admin follows Accept-Language); so one cached copy per URL.
+            with translation.override(settings.LANGUAGE_CODE):
+                request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+                response = _serve(request, view_func, args, kwargs)
+            response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
+            return response
+
+        def _serve(request, view_func, args, kwargs):
+            if not _is_anonymous_read(request):
+                response = view_func(request, *args, **kwargs)
+                response["Cache-Control"] = "private, no-store"
+                return response
+
+            names = ["reset", f"pub:{kwargs['pub']}"] if scope == "publication" else ["site"]
+            generations = _generations(names)
+            key = ":".join(
+                [
+                    KEY_PREFIX,
+                    "page",
+                    *(str(g) for g in generations),
+                    hashlib.md5(
+                        request.build_absolute_uri().encode(), usedforsecurity=False
+                    ).hexdigest(),
+                ]
+            )
+            last_modified = max(generations) // 1_000_000_000
+
+            stored = cache.get(key)
+            if stored is None:
+                response = view_func(request, *args, **kwargs)
+                if response.status_code != 200 or response.streaming:
+                    return response
+                if hasattr(response, "render"):
+                    response = response.render()
+                stored = {
+                    "content": response.content,
+                    "content_type": response["Content-Type"],
+                    "etag": quote_etag(
+                        hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+                    ),
+                }
+                cache.set(key, stored, timeout=PAGE_TIMEOUT)
+            else:
+                response = HttpResponse(stored["content"], content_type=stored["content_type"])
+
+            response["ETag"] = stored["etag"]
+            response["Last-Modified"] = http_date(last_modified)
+            # Readers always revalidate, so a publish or a correction shows at once.
+            response["Cache-Control"] = "public, max-age=0, must-revalidate"
+            patch_vary_headers(response, ["Cookie"])
+            return get_conditional_response(
+                request, etag=stored["etag"], last_modified=last_modified, response=response
+            )
+
+        return wrapped
+
+    if view is not None:
+        return decorator(view)
+    return decorator

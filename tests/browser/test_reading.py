@@ -1,0 +1,145 @@
+"""A reader in Chromium: from the front page through a headline, a jump, a byline and the
+person's other article; unpublished issues out of reach; axe-core finds no violation on
+any kind of page.
+
+Debian's Chromium (/usr/bin/chromium, installed by .ci/run), never a downloaded browser;
+axe-core comes from the npm registry (package.json) and is injected into each page.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+from tests.sample_site import build
+
+# Playwright's sync API keeps an event loop running in this thread; the test's own ORM
+# calls are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium; CI does)",
+    ),
+]
+
+
+class ReadingTests(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        self.site = build()
+        # A phone: most readers come on one.
+        self.context = self.browser.new_context(viewport={"width": 390, "height": 844})
+        self.page = self.context.new_page()
+
+    def tearDown(self):
+        self.context.close()
+
+    def url(self, path):
+        return self.live_server_url + path
+
+    def test_reader_follows_headline_jump_byline_and_the_persons_other_article(self):
+        page = self.page
+        page.goto(self.url("/"))
+        self.assertIn("第11期 总第118期", page.title())
+
+        page.get_by_role("link", name="缪杰明带队走访辖区企业").first.click()
+        page.wait_for_url(self.url(self.site["jump"].get_absolute_url()))
+        self.assertEqual(page.locator("h1").inner_text(), "缪杰明带队走访辖区企业")
+
+        page.get_by_role("link", name="（下转3版）").click()
+        page.wait_for_url(self.url(self.site["pages"][3].get_absolute_url()))
+        self.assertIn("重点企业挂钩服务机制", page.locator("main").inner_text())
+
+        page.get_by_role("link", name="（上接1版）").click()
+        page.wait_for_url(self.url(self.site["pages"][1].get_absolute_url()))
+        page.get_by_role("link", name="缪杰明带队走访辖区企业").click()
+
+        page.locator(".byline").get_by_role("link", name="杨旭").click()
+        page.wait_for_url(self.url(self.site["yang"].get_absolute_url()))
+        self.assertEqual(page.locator("h1").inner_text(), "杨旭")
+
+        page.get_by_role("link", name="罗塘街道人大工委召开全体（扩大）会议").click()
+        page.wait_for_url(self.url(self.site["by_yang"].get_absolute_url()))
+        self.assertIn("现已更正为11月15日", page.locator(".corrections").inner_text())
+
+    def test_unpublished_issue_cannot_be_reached(self):
+        page = self.page
+        unsigned = self.site["unsigned"]
+        for path in (
+            unsigned.get_absolute_url(),
+            unsigned.pages.get().get_absolute_url(),
+            self.site["secret"].get_absolute_url(),
+            "/jinriluotang/2024-12-12/",
+        ):
+            response = page.goto(self.url(path))
+            self.assertEqual(response.status, 404, path)
+        page.goto(self.url(self.site["issue"].get_absolute_url()))
+        self.assertEqual(page.locator('a[rel="next"]').count(), 0)
+        page.goto(self.url("/jinriluotang/issues/"))
+        self.assertEqual(page.get_by_text("总第119期").count(), 0)
+        page.goto(self.url(self.site["yang"].get_absolute_url()))
+        self.assertEqual(page.get_by_text("尚未签发的稿件").count(), 0)
+
+    def test_skip_link_is_the_first_stop_and_visible_on_focus(self):
+        page = self.page
+        page.goto(self.url(self.site["jump"].get_absolute_url()))
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.className")
+        self.assertEqual(focused, "skip-link")
+        box = page.locator(".skip-link").bounding_box()
+        self.assertGreaterEqual(box["x"], 0)
+
+    def test_no_axe_violations_on_any_kind_of_page(self):
+        self.assertTrue(AXE.exists(), f"{AXE} is missing: run `npm install` (make install does)")
+        paths = {
+            "home": "/",
+            "issue": self.site["issue"].get_absolute_url(),
+            "page": self.site["pages"][1].get_absolute_url(),
+            "continued page": self.site["pages"][3].get_absolute_url(),
+            "article": self.site["jump"].get_absolute_url(),
+            "article with correction": self.site["by_yang"].get_absolute_url(),
+            "person": self.site["yang"].get_absolute_url(),
+            "archive": "/jinriluotang/issues/",
+        }
+        for width in (390, 1280):
+            self.page.set_viewport_size({"width": width, "height": 900})
+            for name, path in paths.items():
+                with self.subTest(view=name, width=width):
+                    self.page.goto(self.url(path))
+                    self.page.add_script_tag(path=str(AXE))
+                    violations = self.page.evaluate(
+                        """async () => (await axe.run(document)).violations.map(v => ({
+                            id: v.id, impact: v.impact,
+                            nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))"""
+                    )
+                    self.assertEqual(violations, [], json.dumps(violations, ensure_ascii=False))

@@ -1,0 +1,98 @@
+"""Archive by year and month, Atom feed, sitemap and robots.txt: published rows only."""
+
+import datetime
+
+from django.test import TestCase
+
+from articles.models import Article
+from tests import factories
+from tests.sample_site import build
+
+
+class ArchiveTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        pub = factories.publication()
+        cls.jan = factories.issue(
+            pub=pub, number=101, date=datetime.date(2023, 1, 5), published=True
+        )
+        cls.mar = factories.issue(
+            pub=pub, number=102, date=datetime.date(2023, 3, 2), published=True
+        )
+        cls.nov = factories.issue(
+            pub=pub, number=118, date=datetime.date(2024, 11, 28), published=True
+        )
+        cls.draft = factories.issue(pub=pub, number=119, date=datetime.date(2024, 12, 12))
+
+    def test_issues_grouped_by_year_and_month_newest_first(self):
+        response = self.client.get("/jinriluotang/issues/")
+        html = response.content.decode()
+        main = html[html.index("<main") :]
+        self.assertLess(main.index('id="y2024"'), main.index('id="y2023"'))
+        self.assertLess(main.index("总第102期"), main.index("总第101期"))
+        self.assertIn("三月", main)
+        self.assertNotIn("总第119期", main)
+
+    def test_filter_by_year_and_month(self):
+        response = self.client.get("/jinriluotang/issues/", {"year": 2023, "month": 3})
+        self.assertEqual(list(response.context["issues"]), [self.mar])
+
+    def test_bad_filter_input_is_a_clear_message_not_an_error(self):
+        response = self.client.get("/jinriluotang/issues/", {"year": "abc", "month": 13})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(list(response.context["issues"]), [])
+        self.assertContains(response, 'class="error"')
+
+    def test_unknown_publication_is_a_404(self):
+        self.assertEqual(self.client.get("/nosuchpaper/issues/").status_code, 404)
+
+
+class FeedSitemapRobotsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.site = build()
+
+    def test_atom_feed_lists_published_articles_with_bylines(self):
+        response = self.client.get("/jinriluotang/feed/")
+        self.assertEqual(response["Content-Type"], "application/atom+xml; charset=utf-8")
+        body = response.content.decode()
+        self.assertIn("缪杰明带队走访辖区企业", body)
+        self.assertIn("<name>记者 郁菲菲 通讯员 杨旭</name>", body)
+        self.assertIn(f"http://testserver{self.site['jump'].get_absolute_url()}", body)
+        self.assertNotIn("尚未签发的稿件", body)
+
+    def test_feed_leaves_out_withdrawn_articles_and_keeps_thirty(self):
+        Article.objects.filter(pk=self.site["jump"].pk).update(status=Article.Status.WITHDRAWN)
+        page = self.site["pages"][4]
+        for i in range(35):
+            factories.article(page, headline=f"副刊{i}", order=10 + i)
+        body = self.client.get("/jinriluotang/feed/").content.decode()
+        self.assertNotIn(f"/articles/{self.site['jump'].pk}/", body)
+        self.assertEqual(body.count("<entry>"), 30)
+
+    def test_sitemap_has_published_issues_pages_articles_and_people_only(self):
+        body = self.client.get("/sitemap.xml").content.decode()
+        self.assertIn("http://testserver/jinriluotang/issues/118/", body)
+        self.assertIn("http://testserver/jinriluotang/issues/118/pages/3/", body)
+        self.assertIn(f"http://testserver{self.site['jump'].get_absolute_url()}", body)
+        self.assertIn(f"http://testserver{self.site['yang'].get_absolute_url()}", body)
+        self.assertNotIn("/issues/119/", body)
+        self.assertNotIn(self.site["secret"].get_absolute_url(), body)
+        nobody = factories.person("无名")
+        factories.article(
+            self.site["unsigned"].pages.get(),
+            headline="未发",
+            status="placed",
+            bylines=[(nobody, "reporter")],
+        )
+        self.assertNotIn(
+            nobody.get_absolute_url(), self.client.get("/sitemap.xml").content.decode()
+        )
+
+    def test_robots_points_to_the_sitemap_and_keeps_out_of_admin_and_search(self):
+        response = self.client.get("/robots.txt")
+        self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
+        body = response.content.decode()
+        self.assertIn("Disallow: /admin/", body)
+        self.assertIn("Disallow: /search/", body)
+        self.assertIn("Sitemap: http://testserver/sitemap.xml", body)

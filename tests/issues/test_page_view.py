@@ -1,0 +1,75 @@
+"""A page (版面): its articles in order, their text on this page, jumps, photos, scan."""
+
+from django.core.files.base import ContentFile
+from django.test import TestCase, override_settings
+
+from tests import factories
+from tests.sample_site import build
+
+
+class PageViewTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.site = build()
+        cls.pages = cls.site["pages"]
+
+    def test_articles_in_order_with_their_text_on_this_page_and_jump_link(self):
+        response = self.client.get(self.pages[1].get_absolute_url())
+        html = response.content.decode()
+        main = html[html.index("<main") :]
+        self.assertLess(main.index("部署当前重点工作"), main.index("网格化治理"))
+        self.assertLess(main.index("网格化治理"), main.index("缪杰明带队走访辖区企业"))
+        self.assertIn("健全重点项目、", html)
+        # The text after the jump is on page 3, not here.
+        self.assertNotIn("重点企业挂钩服务机制", html)
+        self.assertInHTML(
+            f'<a class="jump" href="{self.pages[3].get_absolute_url()}">'
+            '<span class="jump-text">（下转3版）</span></a>',
+            html,
+        )
+        self.assertContains(response, "图片新闻")
+
+    def test_continued_page_shows_the_rest_with_a_link_back(self):
+        response = self.client.get(self.pages[3].get_absolute_url())
+        self.assertContains(response, "重点企业挂钩服务机制")
+        self.assertNotContains(response, "健全重点项目、")
+        self.assertInHTML(
+            f'<a class="jump" href="{self.pages[1].get_absolute_url()}">'
+            '<span class="jump-text">（上接1版）</span></a>',
+            response.content.decode(),
+        )
+
+    def test_page_navigation_lists_every_page_of_the_issue(self):
+        response = self.client.get(self.pages[2].get_absolute_url())
+        for number in (1, 3, 4):
+            self.assertContains(response, self.pages[number].get_absolute_url())
+        self.assertContains(response, '<span aria-current="page">第2版</span>', html=True)
+
+    def test_page_of_an_unpublished_issue_is_a_404_for_readers(self):
+        page = self.site["unsigned"].pages.get()
+        self.assertEqual(self.client.get(page.get_absolute_url()).status_code, 404)
+        self.assertEqual(self.client.get("/jinriluotang/issues/118/pages/9/").status_code, 404)
+
+    def test_staff_preview_an_unpublished_page(self):
+        self.client.force_login(factories.user("xudongmei"))
+        response = self.client.get(self.site["unsigned"].pages.get().get_absolute_url())
+        self.assertContains(response, "预览：本期尚未签发")
+
+    @override_settings(MEDIA_ROOT="/tmp/newsroom-test-media")
+    def test_printed_scan_is_linked_when_there_is_one(self):
+        page = self.pages[4]
+        page.scan.save("p4.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        response = self.client.get(page.get_absolute_url())
+        self.assertContains(response, "查看版面原图")
+        self.assertContains(response, page.scan.url)
+
+
+class JumpToMissingPageTests(TestCase):
+    def test_jump_to_a_page_not_in_the_issue_is_plain_text(self):
+        issue = factories.issue(number=118, published=True, pages=1)
+        article = factories.article(issue.pages.get(), body="一段。\n二段")
+        article.pages = [1, 3]
+        article.save()
+        response = self.client.get(article.get_absolute_url())
+        self.assertInHTML('<span class="jump-text">（下转3版）</span>', response.content.decode())
+        self.assertNotContains(response, 'class="jump"')

@@ -1,0 +1,134 @@
+"""Anonymous pages come from the cache until something they show changes; conditional
+requests get 304s; staff are never served or stored."""
+
+import datetime
+
+from django.test import TestCase
+from django.utils import timezone
+
+from articles.models import Article, Correction
+from issues.caching import invalidate_public_pages
+from issues.models import Issue
+from tests import factories
+from tests.sample_site import build
+
+
+class PublicCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.site = build()
+        cls.jump = cls.site["jump"]
+        cls.url = cls.jump.get_absolute_url()
+
+    def test_second_request_is_served_from_the_cache_without_queries(self):
+        first = self.client.get(self.url)
+        with self.assertNumQueries(0):
+            second = self.client.get(self.url)
+        self.assertEqual(first.content, second.content)
+        self.assertEqual(second["Cache-Control"], "public, max-age=0, must-revalidate")
+
+    def test_edit_of_a_published_article_shows_at_once(self):
+        self.client.get(self.url)
+        self.jump.headline = "缪杰明带队走访辖区重点企业"
+        self.jump.save()
+        self.assertContains(self.client.get(self.url), "缪杰明带队走访辖区重点企业")
+
+    def test_correction_shows_at_once(self):
+        self.client.get(self.url)
+        Correction.objects.create(article=self.jump, note="图片说明中的日期有误。")
+        self.assertContains(self.client.get(self.url), "图片说明中的日期有误。")
+
+    def test_byline_person_rename_shows_on_issue_and_article(self):
+        issue_url = self.site["issue"].get_absolute_url()
+        self.client.get(issue_url)
+        self.client.get(self.url)
+        yang = self.site["yang"]
+        yang.name = "杨旭东"
+        yang.save()
+        self.assertContains(self.client.get(issue_url), "杨旭东")
+        self.assertContains(self.client.get(self.url), "杨旭东")
+
+    def test_publishing_an_issue_updates_the_home_page_and_archive(self):
+        self.assertNotContains(self.client.get("/"), "总第119期")
+        self.client.get("/jinriluotang/issues/")
+        unsigned = self.site["unsigned"]
+        unsigned.status = Issue.Status.PUBLISHED
+        unsigned.published_at = timezone.now()
+        unsigned.save()
+        self.assertContains(self.client.get("/"), "第12期 总第119期")
+        self.assertContains(self.client.get("/jinriluotang/issues/"), "总第119期")
+
+    def test_bulk_writes_need_invalidate_public_pages(self):
+        self.client.get(self.url)
+        Article.objects.filter(pk=self.jump.pk).update(headline="批量更新的标题")
+        # update() sends no signal: the cached copy stands until the writer invalidates.
+        self.assertNotContains(self.client.get(self.url), "批量更新的标题")
+        invalidate_public_pages(self.site["publication"])
+        self.assertContains(self.client.get(self.url), "批量更新的标题")
+
+    def test_invalidating_one_publication_keeps_anothers_pages(self):
+        other_pub = factories.publication(name="罗塘周末", slug="luotangzhoumo")
+        other = factories.issue(pub=other_pub, number=5, published=True)
+        other_url = other.get_absolute_url()
+        self.client.get(other_url)
+        invalidate_public_pages(self.site["publication"])
+        with self.assertNumQueries(0):
+            self.client.get(other_url)
+
+    def test_etag_and_last_modified_answer_conditional_requests_with_304(self):
+        response = self.client.get(self.url)
+        etag, modified = response["ETag"], response["Last-Modified"]
+        self.assertTrue(etag.startswith('"'))
+        with self.assertNumQueries(0):
+            again = self.client.get(self.url, headers={"if-none-match": etag})
+        self.assertEqual(again.status_code, 304)
+        self.assertEqual(again.content, b"")
+        since = self.client.get(self.url, headers={"if-modified-since": modified})
+        self.assertEqual(since.status_code, 304)
+
+    def test_changed_page_answers_an_old_etag_with_200(self):
+        etag = self.client.get(self.url)["ETag"]
+        self.jump.subheadline = "走访普络斯等企业"
+        self.jump.save()
+        response = self.client.get(self.url, headers={"if-none-match": etag})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotEqual(response["ETag"], etag)
+
+    def test_old_if_modified_since_gets_the_page(self):
+        response = self.client.get(
+            self.url, headers={"if-modified-since": "Mon, 01 Jan 2024 00:00:00 GMT"}
+        )
+        self.assertEqual(response.status_code, 200)
+
+    def test_staff_are_neither_served_nor_stored(self):
+        self.client.force_login(factories.user("yufeifei"))
+        staff_page = self.client.get(self.site["unsigned"].get_absolute_url())
+        self.assertContains(staff_page, "预览：本期尚未签发")
+        self.assertNotIn("ETag", staff_page)
+        self.client.logout()
+        self.assertEqual(self.client.get(self.site["unsigned"].get_absolute_url()).status_code, 404)
+
+    def test_person_page_follows_a_new_byline(self):
+        li = self.site["first"].bylines.get().person
+        self.client.get(li.get_absolute_url())
+        issue = self.site["issue"]
+        factories.article(
+            issue.pages.get(number=2),
+            headline="李书翔的新稿",
+            bylines=[(li, "correspondent")],
+            order=9,
+        )
+        self.assertContains(self.client.get(li.get_absolute_url()), "李书翔的新稿")
+
+    def test_feed_follows_a_newly_published_article(self):
+        self.client.get("/jinriluotang/feed/")
+        factories.article(self.site["pages"][4], headline="新发布的副刊文章", order=5)
+        self.assertContains(self.client.get("/jinriluotang/feed/"), "新发布的副刊文章")
+
+    def test_date_permalink_is_not_cached_stale(self):
+        self.assertEqual(self.client.get("/jinriluotang/2024-12-12/").status_code, 404)
+        Issue.objects.filter(pk=self.site["unsigned"].pk).update(
+            status=Issue.Status.PUBLISHED, published_at=timezone.now()
+        )
+        self.assertEqual(self.client.get("/jinriluotang/2024-12-12/").status_code, 302)
+        self.assertEqual(self.site["unsigned"].date, datetime.date(2024, 12, 12))

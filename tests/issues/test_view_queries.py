@@ -1,0 +1,85 @@
+"""Each public view fetches what it shows in a fixed number of queries, however many
+articles, bylines and photos there are (1 or 30 articles, each with 2 bylines and a photo).
+
+An anonymous reader with no session cookie costs no query for the user; the page cache is
+empty at the start of each test (tests/conftest.py), so these count the rendering path.
+"""
+
+from django.test import TestCase
+
+from tests.query_data import issue_with_articles
+
+
+class QueryCountMixin:
+    articles = None
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.issue, cls.article_rows, cls.correspondent = issue_with_articles(cls.articles)
+
+    def get(self, url):
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_issue_view(self):
+        # 1 issue + publication + responsible editor, 2 layout credits + people, 3 pages,
+        # 4 the pages' articles, 5 their bylines + people, 6 the pages' photos +
+        # photographers, 7 previous issue, 8 next issue.
+        with self.assertNumQueries(8):
+            response = self.get(self.issue.get_absolute_url())
+        self.assertContains(response, "罗塘街道新闻0")
+
+    def test_page_view(self):
+        # 1 page + issue + publication, 2 its articles, 3 their bylines + people, 4 their
+        # photos + photographers, 5 the page's photo news, 6 the issue's pages, 7 the issue's
+        # other articles (continued here).
+        url = self.issue.pages.get(number=1).get_absolute_url()
+        with self.assertNumQueries(7):
+            response = self.get(url)
+        self.assertContains(response, "（下转2版）", count=self.articles)
+
+    def test_continued_page_view(self):
+        # The same queries; page 2 starts no article, so 3 and 4 (bylines, photos) do not run.
+        url = self.issue.pages.get(number=2).get_absolute_url()
+        with self.assertNumQueries(5):
+            response = self.get(url)
+        self.assertContains(response, "（上接1版）", count=self.articles)
+
+    def test_article_view(self):
+        # 1 article + page + issue + publication, 2 bylines + people, 3 photos +
+        # photographers, 4 corrections, 5 the issue's pages, 6 the issue's articles (ids and
+        # headlines, for previous/next).
+        url = self.article_rows[-1].get_absolute_url()
+        with self.assertNumQueries(6):
+            self.get(url)
+
+    def test_person_view(self):
+        # 1 person, 2 bylines + articles + pages + issues + publications, 3 photos + the
+        # same, 4 issues edited, 5 issues laid out.
+        with self.assertNumQueries(5):
+            response = self.get(self.correspondent.get_absolute_url())
+        self.assertContains(response, "罗塘街道新闻", count=self.articles)
+
+    def test_archive_view(self):
+        # 1 publication, 2 count (pagination), 3 issues, 4 years with issues.
+        with self.assertNumQueries(4):
+            self.get("/jinriluotang/issues/")
+
+    def test_feed(self):
+        # 1 publication, 2 articles + page + issue + publication, 3 their bylines + people.
+        with self.assertNumQueries(3):
+            self.get("/jinriluotang/feed/")
+
+    def test_sitemap(self):
+        # For each of issues, pages, articles, people: 1 count (paging) and 1 rows.
+        with self.assertNumQueries(8):
+            self.get("/sitemap.xml")
+
+
+class OneArticleQueryTests(QueryCountMixin, TestCase):
+    articles = 1
+
+
+class ThirtyArticlesQueryTests(QueryCountMixin, TestCase):
+    articles = 30
