@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -45,7 +45,7 @@ MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
 MAX_WORD_LENGTH = 100
 # Relevance is computed among the newest CANDIDATES matches; counts stop at COUNT_CAP.
-CANDIDATES = 1000
+CANDIDATES = 200
 COUNT_CAP = 1000
 PER_PAGE = 20
 SNIPPET_LENGTH = 120
@@ -180,18 +180,18 @@ def filter_matching(queryset, terms: list[str]):
     if long_terms:
         queryset = queryset.filter(search__vector=TsQuery(tsquery_literal(long_terms)))
     return queryset.filter(_substring_q(short_terms))
+    long_terms, _ = _split(terms)
+    if long_terms:
+        # The GIN index answers "has all these bigrams" exactly, without reading a single
+        # vector; the substring test on the text then keeps only the real phrase. A phrase
+        # tsquery would make PostgreSQL re-read every candidate's vector (10 kB) instead.
+        queryset = queryset.filter(search__vector=TsQuery(tsquery_literal(long_terms, all_of=True)))
+    return queryset.filter(_substring_q(terms))
 
 
-def _headline_hit(queryset, terms):
-    """True when every term is in the headline: those results come first."""
-    if _vendor(queryset) == "postgresql":
-        long_terms, short_terms = _split(terms)
-        condition = Q()
-        if long_terms:
-            condition &= Q(search__vector=TsQuery(tsquery_literal(long_terms, "A")))
-        for term in short_terms:
-            condition &= Q(headline__icontains=term)
-        return ExpressionWrapper(condition, output_field=BooleanField())
+def _headline_hit(terms):
+    """True when every term is in the headline: those results come first. Read from the
+    article row (a short string), never from the vector."""
     condition = Q()
     for term in terms:
         condition &= Q(headline__icontains=term)
@@ -214,7 +214,9 @@ class SearchResults:
 
     @property
     def num_pages(self) -> int:
-        return max(1, math.ceil(min(self.count, CANDIDATES) / self.per_page))
+        # Relevance ranks the newest CANDIDATES matches; by date, up to COUNT_CAP are listed.
+        reachable = CANDIDATES if self.sort == "relevance" else COUNT_CAP
+        return max(1, math.ceil(min(self.count, reachable) / self.per_page))
 
     @property
     def has_previous(self) -> bool:
@@ -261,7 +263,7 @@ def search_articles(
         # would read every one of their vectors.
         candidates = matched.order_by(*newest_first).values("pk")[:CANDIDATES]
         page_qs = Article.objects.filter(pk__in=candidates).annotate(
-            headline_hit=_headline_hit(queryset, terms)
+            headline_hit=_headline_hit(terms)
         )
         if _vendor(queryset) == "postgresql":
             long_terms, _ = _split(terms)
