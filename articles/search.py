@@ -214,8 +214,10 @@ class SearchResults:
 
     @property
     def num_pages(self) -> int:
-        # Relevance ranks the newest CANDIDATES matches; by date, up to COUNT_CAP are listed.
-        reachable = CANDIDATES if self.sort == "relevance" else COUNT_CAP
+        # Relevance ranks all matches up to COUNT_CAP, else the newest CANDIDATES; by date,
+        # up to COUNT_CAP are listed.
+        capped = self.count > COUNT_CAP
+        reachable = CANDIDATES if self.sort == "relevance" and capped else COUNT_CAP
         return max(1, math.ceil(min(self.count, reachable) / self.per_page))
 
     @property
@@ -243,8 +245,9 @@ def search_articles(
 ) -> SearchResults:
     """One page of the articles of `queryset` (already filtered, e.g. published) matching q.
 
-    Queries: 1. the count, capped at COUNT_CAP + 1; 2. the page of articles with their issue,
-    publication and search text (skipped when nothing matched)."""
+    Queries: 1. the count, capped at COUNT_CAP + 1; 2. when there are few matches, their ids;
+    3. the page of articles with their issue, publication and search text (none of it when
+    nothing matched)."""
     terms = query_terms(q)
     results = SearchResults(query=q, terms=terms, sort=sort, per_page=per_page)
     if not terms:
@@ -256,12 +259,23 @@ def search_articles(
     results.page = min(max(page, 1), results.num_pages)
     start = (results.page - 1) * per_page
     newest_first = ("-search__date", "-pk")
-    if sort == "date":
-        page_qs = matched.order_by(*newest_first)
+    if results.count <= COUNT_CAP:
+        # Up to COUNT_CAP matches: fetch them all, unordered, which the GIN index answers
+        # directly (and rank them all).
+        # "The newest 20" of a rare word would have PostgreSQL walk the date index through
+        # the whole archive, its statistics knowing only the common words.
+        candidates = list(matched.values_list("pk", flat=True))
     else:
         # Rank only the newest CANDIDATES matches: ranking every match of a common word
         # would read every one of their vectors.
         candidates = matched.order_by(*newest_first).values("pk")[:CANDIDATES]
+    if sort == "date":
+        page_qs = (
+            Article.objects.filter(pk__in=candidates).order_by(*newest_first)
+            if results.count <= COUNT_CAP
+            else matched.order_by(*newest_first)
+        )
+    else:
         page_qs = Article.objects.filter(pk__in=candidates).annotate(
             headline_hit=_headline_hit(terms)
         )

@@ -107,10 +107,11 @@ class SearchPageTests(TestCase):
             with self.subTest(params=params):
                 self.assertEqual(self.get(q="太平社区", **params).status_code, 200)
 
-    def test_the_page_runs_two_queries_plus_the_form(self):
-        # 1. the publications of the filter form; 2. the capped count; 3. the page of
-        # articles with issue, publication and search text.
-        with self.assertNumQueries(3):
+    def test_the_page_runs_three_queries_plus_the_form(self):
+        # 1. the publications of the filter form; 2. the capped count; 3. the ids of the
+        # (at most COUNT_CAP) matches; 4. the page of articles with issue, publication and
+        # search text.
+        with self.assertNumQueries(4):
             response = self.get(q="太平社区")
         self.assertContains(response, "找到 4 篇")
 
