@@ -35,6 +35,7 @@ from django.utils.text import slugify
 from pypinyin import lazy_pinyin
 
 from articles.models import Article, Byline, Photo
+from articles.search import index_articles
 from issues.models import WEEKDAYS, Issue, LayoutCredit, Page, Publication
 from issues.textformat import ArticleData, IssueData, PhotoData, to_dict
 from people.models import Person
@@ -204,6 +205,8 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
             )
     Byline.objects.bulk_create(bylines)
     Photo.objects.bulk_create(photos)
+    # bulk_create sends no signals: index the issue's articles for search in one go.
+    index_articles(article.pk for article in articles)
 
     notes = []
     if not masthead_follows and _masthead(data) != _masthead(incoming):

@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from articles import search_views
 from issues import views as issue_views
 from issues.caching import cache_public_page
 from issues.sitemaps import SITEMAPS
@@ -17,7 +18,7 @@ admin.site.index_title = _("Editorial desk")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("people/", include("people.urls")),
-    # search/ is the search engineer's: path("search/", <search view>, name="search"),
+    path("search/", search_views.search_view, name="search"),
     path(
         "sitemap.xml",
         cache_public_page(sitemap, scope="site"),

@@ -1,0 +1,35 @@
+from django.shortcuts import render
+
+from . import search
+from .filters import ArticleSearchFilter
+from .models import Article
+
+
+def search_view(request):
+    """/search/?q=…: published articles only, whatever the index holds.
+
+    Queries: the publications for the filter form; with a query, the capped count of matches
+    and one page of them (with issue, publication and search text)."""
+    q = search.normalize(request.GET.get("q", ""))[: search.MAX_QUERY_LENGTH].strip()
+    sort = request.GET.get("sort")
+    if sort not in search.SORTS:
+        sort = search.SORTS[0]
+    try:
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        page = 1
+    filterset = ArticleSearchFilter(request.GET, queryset=Article.objects.published())
+    results = None
+    if q:
+        results = search.search_articles(filterset.qs, q, sort=sort, page=page)
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "search_query": q,
+            "filterset": filterset,
+            "sort": sort,
+            "results": results,
+            "count_cap": search.COUNT_CAP,
+        },
+    )
