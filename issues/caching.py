@@ -1,9 +1,12 @@
 """Whole-response caching of the public site, with cheap invalidation across processes.
 
 Anonymous GET/HEAD responses are stored in the configured cache (CACHE_URL: local memory in
-development, Redis when several web processes run) under a key that includes *generation*
-values also kept in that cache. Invalidating never deletes page entries: it writes a new
-generation, so every process builds new keys at once and the old entries age out.
+development, Redis when several web processes run), one entry per URL, together with the
+*generation* values (also kept in that cache) that were current when the page was rendered.
+A request reads the generations and the entry in one ``get_many`` (one Redis round trip) and
+serves the entry only if its generations are still the current ones. Invalidating never
+deletes page entries: it writes a new generation, so every process sees at once that the
+stored pages are stale and renders them again.
 
 Generations are nanosecond timestamps rather than counters, so that a generation key lost to
 eviction comes back as a value no stored page was keyed with, and so that the generation
@@ -29,7 +32,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 KEY_PREFIX = "public-page"
-# Page entries outlive nothing: a new generation makes them unreachable anyway.
+# Entries of pages nobody reads age out; a new generation makes the others stale anyway.
 PAGE_TIMEOUT = 60 * 60 * 24
 
 
@@ -70,9 +73,9 @@ def invalidate_public_pages(publication=None):
     transaction.on_commit(lambda: _bump(names))
 
 
-def _generations(names):
+def _generations(names, found):
+    """The current generation of each name, from ``found`` (a get_many result) or new."""
     keys = [_generation_key(name) for name in names]
-    found = cache.get_many(keys)
     missing = {key: time.time_ns() for key in keys if key not in found}
     if missing:
         # add() rather than set(): another process may have just written one.
@@ -80,7 +83,7 @@ def _generations(names):
             if not cache.add(key, value, timeout=None):
                 value = cache.get(key, value)
             found[key] = value
-    return [found[key] for key in keys]
+    return tuple(found[key] for key in keys)
 
 
 def _is_anonymous_read(request):
@@ -113,27 +116,30 @@ def cache_public_page(view=None, *, scope="publication"):
                 return response
 
             names = ["reset", f"pub:{kwargs['pub']}"] if scope == "publication" else ["site"]
-            generations = _generations(names)
             key = ":".join(
                 [
                     KEY_PREFIX,
                     "page",
-                    *(str(g) for g in generations),
                     hashlib.md5(
                         request.build_absolute_uri().encode(), usedforsecurity=False
                     ).hexdigest(),
                 ]
             )
+            # One round trip for the generations and the page: this is the whole cost of a
+            # cached page, so it must not be two.
+            found = cache.get_many([key, *(_generation_key(name) for name in names)])
+            stored = found.pop(key, None)
+            generations = _generations(names, found)
             last_modified = max(generations) // 1_000_000_000
 
-            stored = cache.get(key)
-            if stored is None:
+            if stored is None or stored["generations"] != generations:
                 response = view_func(request, *args, **kwargs)
                 if response.status_code != 200 or response.streaming:
                     return response
                 if hasattr(response, "render"):
                     response = response.render()
                 stored = {
+                    "generations": generations,
                     "content": response.content,
                     "content_type": response["Content-Type"],
                     "etag": quote_etag(
