@@ -87,7 +87,21 @@ def prepare_archive(issues, env):
     count = int(query(env, "from issues.models import Issue; print(Issue.objects.count())"))
     if count >= issues:
         print(f"archive: reusing {count} issues in {DB_NAME}")
-        return
+    else:
+        build_archive(issues, env)
+    # Fresh bulk inserts leave the planner with empty-table estimates until autovacuum gets
+    # round to them; a production database has long been analysed.
+    psql_db("ANALYZE")
+
+
+def psql_db(sql):
+    run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", DB_NAME, "-c", sql],
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def build_archive(issues, env):
     sys.path.insert(0, str(ROOT))
     from bench.synth import write_archive
 
@@ -195,6 +209,8 @@ def wrk(paths, duration, connections):
                 f"-c{connections}",
                 f"-d{duration}s",
                 "--latency",
+                "--timeout",
+                "10s",
                 "-s",
                 script.name,
                 f"http://127.0.0.1:{PORT}",
@@ -210,7 +226,12 @@ def wrk(paths, duration, connections):
     p50 = to_ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1))
     p99 = to_ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, p50, p99, int(errors.group(1)) if errors else 0
+    errors = int(errors.group(1)) if errors else 0
+    # Connect/read/write errors and timeouts (a sync worker closes every connection).
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket:
+        errors += int(socket.group(1)) + int(socket.group(4))
+    return rps, p50, p99, errors
 
 
 def to_ms(value):
@@ -259,12 +280,17 @@ def lighthouse(url):
     )
     data = json.loads(report.read_text())
     scores = {k: round(v["score"] * 100) for k, v in data["categories"].items()}
+    # Audits that count towards a score (weight > 0) and did not pass.
+    weighted = {
+        ref["id"]
+        for category in data["categories"].values()
+        for ref in category["auditRefs"]
+        if ref["weight"] > 0
+    }
     failing = [
         audit["id"]
         for audit in data["audits"].values()
-        if audit.get("score") is not None
-        and audit["score"] < 0.9
-        and audit.get("scoreDisplayMode") in ("binary", "numeric")
+        if audit["id"] in weighted and audit.get("score") is not None and audit["score"] < 0.9
     ]
     return scores, failing
 
@@ -287,8 +313,12 @@ def main():
     subprocess.run(["redis-cli", "-n", "5", "FLUSHDB"], stdout=subprocess.DEVNULL)
 
     results = {}
+    load = [os.getloadavg()[0]]
+    # The bare view is measured on each server, before its pages: the machine is shared and
+    # its load drifts, so each page is compared with the bare view of its own server.
     with Gunicorn(cached_env):
-        results["bare"] = wrk(["/bench/bare/"], args.duration, args.connections)
+        warm(["/bench/bare/"] * 20)
+        results["bare (cached run)"] = wrk(["/bench/bare/"], args.duration, args.connections)
         for kind, kind_paths in paths.items():
             warm(kind_paths)
             results[f"{kind} cached"] = wrk(kind_paths, args.duration, args.connections)
@@ -297,17 +327,34 @@ def main():
             base = f"http://127.0.0.1:{PORT}"
             lighthouse_scores["issue"] = lighthouse(base + paths["issue"][0])
             lighthouse_scores["article"] = lighthouse(base + paths["article"][0])
+    load.append(os.getloadavg()[0])
     with Gunicorn(uncached_env):
+        warm(["/bench/bare/"] * 20)
+        results["bare (uncached run)"] = wrk(["/bench/bare/"], args.duration, args.connections)
         for kind, kind_paths in paths.items():
+            # Templates compiled and connections open before the clock starts.
+            warm(kind_paths[:10])
             results[f"{kind} uncached"] = wrk(kind_paths, args.duration, args.connections)
+    load.append(os.getloadavg()[0])
 
-    bare_rps = results["bare"][0]
-    print(f"\n{'view':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'× bare':>9}{'errors':>8}")
+    def bare_for(name):
+        return results["bare (uncached run)" if "uncached" in name else "bare (cached run)"][0]
+
+    print(f"\nload average (1 min) at start / between runs / end: {load}")
+    print(f"wrk: 2 threads, {args.connections} connections, {args.duration} s per view")
+    print(f"\n{'view':<21}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}{'errors':>8}")
     for name, (rps, p50, p99, errors) in results.items():
-        print(f"{name:<18}{rps:>10.0f}{p50:>10.1f}{p99:>10.1f}{rps / bare_rps:>9.2f}{errors:>8}")
+        ratio = rps / bare_for(name)
+        print(f"{name:<21}{rps:>8.0f}{p50:>9.1f}{p99:>9.1f}{ratio:>8.2f}{errors:>8}")
     checks = [
-        ("cached issue ≥ 0.7× bare", results["issue cached"][0] >= 0.7 * bare_rps),
-        ("uncached article ≥ 0.3× bare", results["article uncached"][0] >= 0.3 * bare_rps),
+        (
+            "cached issue ≥ 0.7× bare",
+            results["issue cached"][0] >= 0.7 * bare_for("issue cached"),
+        ),
+        (
+            "uncached article ≥ 0.3× bare",
+            results["article uncached"][0] >= 0.3 * bare_for("article uncached"),
+        ),
         (
             "uncached p99 ≤ 50 ms",
             all(v[2] <= 50 for k, v in results.items() if k.endswith("uncached")),
@@ -329,7 +376,9 @@ def main():
     for label, ok in checks:
         print(f"{'PASS' if ok else 'MISS'}  {label}")
     out = ROOT / "bench" / "out" / "serve.json"
-    out.write_text(json.dumps({"results": results, "lighthouse": lighthouse_scores}, indent=2))
+    out.write_text(
+        json.dumps({"results": results, "lighthouse": lighthouse_scores, "load": load}, indent=2)
+    )
 
 
 if __name__ == "__main__":
