@@ -150,6 +150,7 @@ print(json.dumps({{
     'page': [p.get_absolute_url() for p in pages],
     'article': [a.get_absolute_url() for a in articles],
     'person': [p.get_absolute_url() for p in people],
+    'one-query': [f'/bench/one-query/{{a.pk}}/' for a in articles],
 }}))
 """
     return json.loads(query(env, code))
@@ -347,6 +348,8 @@ def main():
     prepare_archive(args.issues, cached_env)
     run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env=cached_env)
     paths = pick_paths(cached_env)
+    # Not a page: one ORM query and no template, measured uncached only, as the floor.
+    floor = {"one-query": paths.pop("one-query")}
     subprocess.run(["redis-cli", "-n", "5", "FLUSHDB"], stdout=subprocess.DEVNULL)
 
     load = [os.getloadavg()[0]]
@@ -367,7 +370,7 @@ def main():
         warm(["/bench/bare/"] * 20)
         for kind_paths in paths.values():
             warm(kind_paths[:10])  # templates compiled, connections open
-        results.update(measure(paths, "uncached", args))
+        results.update(measure(paths | floor, "uncached", args))
         # With 8 connections on 2 sync workers a request mostly waits its turn; with one
         # connection per worker the latency is the page's own.
         for kind, kind_paths in paths.items():
