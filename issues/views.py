@@ -41,7 +41,13 @@ def issue_queryset(user):
     their people; pages; the pages' articles; their bylines with people; the pages' photos
     with photographers.
     """
-    articles = Article.objects.visible_to(user).order_by("order", "id").prefetch_related(_bylines())
+    # The issue page lists headlines: the texts (most of the bytes) stay in the database.
+    articles = (
+        Article.objects.visible_to(user)
+        .defer("body")
+        .order_by("order", "id")
+        .prefetch_related(_bylines())
+    )
     pages = Page.objects.order_by("number").prefetch_related(
         Prefetch("articles", queryset=articles), _photos()
     )

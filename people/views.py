@@ -23,15 +23,24 @@ def person_detail(request, pk):
     person = get_object_or_404(Person, pk=pk)
     visible_articles = Article.objects.visible_to(user)
     visible_issues = Issue.objects.visible_to(user)
+    # The visibility subqueries are narrowed to this person's work: unnarrowed, PostgreSQL
+    # hashes every published article of the archive for each request (tens of ms).
     bylines = list(
-        Byline.objects.filter(person=person, article__in=visible_articles)
+        Byline.objects.filter(
+            person=person, article__in=visible_articles.filter(bylines__person=person)
+        )
         .select_related("article__page__issue__publication")
+        .defer("article__body")
         .order_by("-article__page__issue__date", "article__page__number", "article__order", "id")
     )
     photos = list(
         Photo.objects.filter(photographer=person)
-        .filter(Q(article__in=visible_articles) | Q(page__issue__in=visible_issues))
+        .filter(
+            Q(article__in=visible_articles.filter(photos__photographer=person))
+            | Q(page__issue__in=visible_issues.filter(pages__photos__photographer=person))
+        )
         .select_related("article__page__issue__publication", "page__issue__publication")
+        .defer("article__body")
     )
     for photo in photos:
         photo.issue = photo.article.page.issue if photo.article_id else photo.page.issue

@@ -26,6 +26,9 @@ def _fresh_cache():
     (its rows were rolled back, but a generation bump is not)."""
     from django.core.cache import cache
 
+    from issues.caching import clear_local_copies
+
     cache.clear()
+    clear_local_copies()
     yield
     cache.clear()

@@ -2,9 +2,12 @@
 requests get 304s; staff are never served or stored."""
 
 import datetime
+import time
+from unittest import mock
 
+from django.core.cache import cache
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -163,3 +166,48 @@ class PublicCacheTests(TestCase):
         )
         self.assertEqual(self.client.get("/jinriluotang/2024-12-12/").status_code, 302)
         self.assertEqual(self.site["unsigned"].date, datetime.date(2024, 12, 12))
+
+
+class LocalCopyTests(TestCase):
+    """Each web process keeps the pages it served for PUBLIC_PAGE_LOCAL_SECONDS; a change
+    made in another process (a new generation in the shared cache) shows after that."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.site = build()
+        cls.jump = cls.site["jump"]
+        cls.url = cls.jump.get_absolute_url()
+
+    def _change_in_another_process(self):
+        # What invalidate_public_pages() does elsewhere: new generations in the shared
+        # cache, and nothing said to this process.
+        Article.objects.filter(pk=self.jump.pk).update(headline="缪杰明带队走访辖区重点企业")
+        pub = f"pub:{self.site['publication'].slug}"
+        cache.set_many(
+            {f"public-page:gen:{name}": time.time_ns() for name in ("site", pub)}, timeout=None
+        )
+
+    def test_a_page_read_again_at_once_asks_neither_database_nor_shared_cache(self):
+        self.client.get(self.url)
+        with self.assertNumQueries(0), mock.patch.object(cache, "get_many") as get_many:
+            self.client.get(self.url)
+        get_many.assert_not_called()
+
+    def test_another_processs_change_shows_once_the_copy_is_too_old(self):
+        self.assertNotContains(self.client.get(self.url), "缪杰明带队走访辖区重点企业")
+        self._change_in_another_process()
+        with override_settings(PUBLIC_PAGE_LOCAL_SECONDS=60):
+            self.assertNotContains(self.client.get(self.url), "缪杰明带队走访辖区重点企业")
+        with override_settings(PUBLIC_PAGE_LOCAL_SECONDS=0):
+            self.assertContains(self.client.get(self.url), "缪杰明带队走访辖区重点企业")
+
+    def test_copies_are_bounded_in_bytes(self):
+        other_url = self.site["jump"].page.get_absolute_url()
+        with override_settings(PUBLIC_PAGE_LOCAL_BYTES=1):
+            self.client.get(self.url)
+            self.client.get(other_url)
+            # Only the newest page is kept (even alone it is over the bound): the first
+            # page needs the shared cache again.
+            with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+                self.client.get(self.url)
+            get_many.assert_called_once()
