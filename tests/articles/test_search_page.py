@@ -147,7 +147,7 @@ class SearchPageTests(TestCase):
         with mock.patch.object(search, "COUNT_CAP", 3):
             response = self.get(q="太平社区")
             self.assertContains(response, "3+ 篇")
-            self.assertContains(response, "按相关度只排列最新的 200 篇")
+            self.assertContains(response, "按相关度只排列最新的 100 篇")
             response = self.get(q="太平社区", sort="date")
             self.assertContains(response, "只列出最新的 3 篇")
         response = self.get(q="太平社区")
