@@ -311,9 +311,13 @@ def search_articles(
 ) -> SearchResults:
     """One page of the articles of `queryset` (already filtered, e.g. published) matching q.
 
-    Queries: 1. the ids of up to COUNT_CAP + 1 matches, off the GIN index (their number is
-    the capped count); 2. the page of articles with their issue, publication and search text
-    (none of it when nothing matched)."""
+    Queries: 1. the ids of up to COUNT_CAP + 1 matches (their number is the capped count):
+    for a word that is not common, the newest ones, sorted out of the GIN index and then
+    looked up by id (two queries; see _newest_matches), else any, off the GIN index or the
+    primary key (see _count_plan); 2. when capped and not in date order, the newest
+    CANDIDATES, down the date index; 3. the page of articles with their issue, publication
+    and search text (none of it when nothing matched). On PostgreSQL also the index's
+    statistics now and then, and set_config before and after each query with a forced plan."""
     terms = query_terms(q)
     results = SearchResults(query=q, terms=terms, sort=sort, per_page=per_page)
     if not terms:
