@@ -8,8 +8,8 @@ from .models import Article
 def search_view(request):
     """/search/?q=…: published articles only, whatever the index holds.
 
-    Queries: the publications for the filter form; with a query, the capped count of matches
-    and one page of them (with issue, publication and search text)."""
+    Queries: the publications for the filter form; with a query, the ids of up to COUNT_CAP + 1
+    matches (the capped count) and one page of them (with issue, publication and search text)."""
     q = search.normalize(request.GET.get("q", ""))[: search.MAX_QUERY_LENGTH].strip()
     sort = request.GET.get("sort")
     if sort not in search.SORTS:
@@ -31,5 +31,6 @@ def search_view(request):
             "sort": sort,
             "results": results,
             "count_cap": search.COUNT_CAP,
+            "candidates": search.CANDIDATES,
         },
     )

@@ -473,7 +473,7 @@ def main():
         scans = timed(scan, examples, args.scan_runs)
         used = sorted(set(explain(examples[0], "relevance") + explain(examples[0], "date")))
         worst = max(p(rel, 0.95), p(date, 0.95))
-        matches = "1000+" if counts[0] > search.COUNT_CAP else str(counts[0])
+        matches = f"{search.COUNT_CAP}+" if counts[0] > search.COUNT_CAP else str(counts[0])
         row = (
             f"{label:<14}{matches:>9}{p(rel, 0.5):>9.1f}{p(rel, 0.95):>9.1f}{p(date, 0.5):>9.1f}"
             f"{p(date, 0.95):>9.1f}{p(scans, 0.5):>10.0f}{p(scans, 0.5) / worst:>8.0f}×  "
