@@ -78,6 +78,10 @@ def seed():
 
 
 class DeskWalkthroughTests(StaticLiveServerTestCase):
+    # The groups and their permissions come from a data migration; a TransactionTestCase
+    # run before this one flushes them, so restore what the migrations wrote.
+    serialized_rollback = True
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
