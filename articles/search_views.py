@@ -19,6 +19,10 @@ def search_view(request):
     except ValueError:
         page = 1
     filterset = ArticleSearchFilter(request.GET, queryset=Article.objects.published())
+    # The filters stay open when the reader used them, folded away otherwise (phones).
+    filtered = sort != search.SORTS[0] or any(
+        request.GET.get(name) for name in filterset.form.fields if name != "person"
+    )
     results = None
     if q:
         results = search.search_articles(filterset.qs, q, sort=sort, page=page)
@@ -29,6 +33,7 @@ def search_view(request):
             "search_query": q,
             "filterset": filterset,
             "sort": sort,
+            "filtered": filtered,
             "results": results,
             "count_cap": search.COUNT_CAP,
             "candidates": search.CANDIDATES,

@@ -109,17 +109,27 @@ class SearchPageTests(TestCase):
 
     def test_the_page_runs_two_queries_plus_the_form(self):
         # 1. the publications of the filter form; 2. the ids of up to COUNT_CAP + 1 matches
-        # (the capped count); 3. the page of articles with issue, publication and search text.
-        queries = 3
+        # (the capped count); 3. the page of articles with issue, publication and search text;
+        # 4. the site's only paper, named in the header.
+        queries = 4
         if connection.vendor == "postgresql":
             # 1. the form; 2. the index's statistics (then kept for a while); 3–5. the newest
             # matches sorted out of the GIN index, 6–8. then looked up by id, each between
-            # setting and restoring the planner's settings; 9. the page.
+            # setting and restoring the planner's settings; 9. the page; 10. the header's paper.
             search._statistics.clear()
-            queries = 9
+            queries = 10
         with self.assertNumQueries(queries):
             response = self.get(q="太平社区")
         self.assertContains(response, "找到 4 篇")
+
+    def test_the_header_names_no_paper_when_the_site_has_several(self):
+        self.assertContains(self.get(q="太平社区"), '<a class="site-name" href="/">数字报</a>')
+
+    def test_filters_fold_away_until_used(self):
+        self.assertNotContains(self.get(q="太平社区"), '<details class="search-filters" open>')
+        self.assertContains(
+            self.get(q="太平社区", sort="date"), '<details class="search-filters" open>'
+        )
 
     def test_empty_query_shows_the_form_only(self):
         response = self.get(q="")
@@ -172,6 +182,10 @@ class EscapingTests(TestCase):
             headline="<b>罗塘</b>新闻",
             body='居民说：<script>alert("罗塘")</script> & 罗塘的“新”风貌。',
         )
+
+    def test_the_header_names_the_sites_only_paper(self):
+        response = self.client.get(reverse("search"), {"q": "罗塘"})
+        self.assertContains(response, '<a class="site-name" href="/jinriluotang/">今日罗塘</a>')
 
     def test_markup_in_the_article_is_escaped_and_matches_marked(self):
         response = self.client.get(reverse("search"), {"q": "罗塘"})

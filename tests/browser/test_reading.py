@@ -130,6 +130,9 @@ class ReadingTests(StaticLiveServerTestCase):
             "article with correction": self.site["by_yang"].get_absolute_url(),
             "person": self.site["yang"].get_absolute_url(),
             "archive": "/jinriluotang/issues/",
+            "search": "/search/?q=罗塘",
+            "search with filters open": "/search/?q=罗塘&sort=date",
+            "search, nothing found": "/search/?q=无此词语",
         }
         for width in (390, 1280):
             self.page.set_viewport_size({"width": width, "height": 900})
