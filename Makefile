@@ -8,14 +8,15 @@ SAMPLE := issues/fixtures/jinri-luotang-118.md
 .PHONY: install run migrate sample test lint format bench messages
 
 # Idempotent: the venv is made once, and packages are reinstalled only when
-# pyproject.toml (or package.json, for the browser tests' axe-core) changes.
+# pyproject.toml (or package.json, for the browser tests' axe-core) changes. Without npm the
+# browser tests say what is missing.
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml $(wildcard package.json)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
-	if [ -f package.json ]; then npm install --no-audit --no-fund --silent; fi
+	if [ -f package.json ] && command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; fi
 	touch $@
 
 migrate: install
