@@ -1,5 +1,7 @@
 """The public person page, and one section of it (one role) page by page."""
 
+from dataclasses import dataclass
+
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -69,9 +71,23 @@ def _only_publication(issues):
     return publications.pop() if len(publications) == 1 else None
 
 
-def _total(rows):
-    """The section's whole count, carried by each row of its newest few."""
-    return rows[0].total if rows else 0
+@dataclass
+class Section:
+    """One section of a person page: its URL slug, heading, kind of item ("articles",
+    "photos" or "issues"), the items shown, how many there are in all, and whether to link
+    to the section's own pages for the rest."""
+
+    slug: str
+    label: str
+    kind: str
+    items: list
+    total: int
+    see_all: bool = False
+
+    @property
+    def shown_total(self):
+        # 1,234: grouped whatever the locale's formats say (zh-hans does not group).
+        return f"{self.total:,}"
 
 
 @cache_public_page(scope="site")
@@ -117,9 +133,27 @@ def person_detail(request, pk):
     by_role = {}
     for byline in bylines:
         by_role.setdefault(byline.role, []).append(byline)
-    roles = [
-        (role, Byline.Role(role).label, [byline.article for byline in rows], rows[0].total)
+    shown = [
+        (role, Byline.Role(role).label, "articles", rows)
         for role, rows in sorted(by_role.items(), key=lambda entry: _ROLE_ORDER.index(entry[0]))
+    ]
+    shown += [
+        ("photos", _OTHER_SECTIONS["photos"], "photos", photos),
+        ("responsible-editor", _OTHER_SECTIONS["responsible-editor"], "issues", edited),
+        ("layout", _OTHER_SECTIONS["layout"], "issues", laid_out),
+    ]
+    sections = [
+        Section(
+            slug,
+            label,
+            kind,
+            [row.article for row in rows] if kind == "articles" else rows,
+            # Every row carries its section's window count.
+            total=rows[0].total,
+            see_all=rows[0].total > len(rows),
+        )
+        for slug, label, kind, rows in shown
+        if rows
     ]
     return render(
         request,
@@ -127,19 +161,7 @@ def person_detail(request, pk):
         {
             "person": person,
             "publication": _only_publication(shown_issues),
-            "roles": roles,
-            "photos": photos,
-            "photo_total": _total(photos),
-            "issue_roles": [
-                (
-                    _OTHER_SECTIONS["responsible-editor"],
-                    edited,
-                    "responsible-editor",
-                    _total(edited),
-                ),
-                (_OTHER_SECTIONS["layout"], laid_out, "layout", _total(laid_out)),
-            ],
-            "section_size": SECTION_SIZE,
+            "sections": sections,
             "canonical": request.build_absolute_uri(person.get_absolute_url()),
         },
     )
@@ -159,13 +181,13 @@ def person_section(request, pk, section):
     user = request.user
     person = get_object_or_404(Person, pk=pk)
     if section in _ROLE_ORDER:
-        label = Byline.Role(section).label
+        label, kind = Byline.Role(section).label, "articles"
         rows = _bylines(person, user).filter(role=section).order_by(*_BYLINE_ORDER)
     elif section == "photos":
-        label = _OTHER_SECTIONS[section]
+        label, kind = _OTHER_SECTIONS[section], "photos"
         rows = _photos(person, user).order_by(*_PHOTO_ORDER)
     elif section in _OTHER_SECTIONS:
-        label = _OTHER_SECTIONS[section]
+        label, kind = _OTHER_SECTIONS[section], "issues"
         rows = _issues(person, user, section)
     else:
         raise Http404
@@ -175,10 +197,10 @@ def person_section(request, pk, section):
     except InvalidPage:
         raise Http404 from None
     items = list(page.object_list)
-    if section in _ROLE_ORDER:
+    if kind == "articles":
         items = [byline.article for byline in items]
         shown_issues = [article.page.issue for article in items]
-    elif section == "photos":
+    elif kind == "photos":
         shown_issues = [photo.issue for photo in _attach_issue(items)]
     else:
         shown_issues = items
@@ -188,11 +210,8 @@ def person_section(request, pk, section):
         {
             "person": person,
             "publication": _only_publication(shown_issues),
-            "section": section,
-            "kind": "articles" if section in _ROLE_ORDER else section,
-            "label": label,
+            "section": Section(section, label, kind, items, paginator.count),
             "page_obj": page,
-            "items": items,
             "canonical": request.build_absolute_uri(
                 f"{request.path}?page={page.number}" if page.number > 1 else request.path
             ),

@@ -7,6 +7,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Byline
+from people.views import Section
 from tests import factories
 from tests.sample_site import build
 
@@ -162,3 +163,8 @@ class SmallSectionTests(TestCase):
         ding = self.site["jump"].photos.get().photographer
         url = reverse("people:section", kwargs={"pk": ding.pk, "section": "photos"})
         self.assertContains(self.client.get(url), self.site["jump"].get_absolute_url())
+
+    def test_totals_are_grouped_by_thousands(self):
+        # zh-hans number formats do not group, and 共 1234 篇 reads worse than 共 1,234 篇.
+        section = Section("reporter", "记者", "articles", [], 1234)
+        self.assertEqual(section.shown_total, "1,234")
