@@ -6,4 +6,5 @@ app_name = "people"
 
 urlpatterns = [
     path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/<slug:section>/", views.person_section, name="section"),
 ]

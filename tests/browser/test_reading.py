@@ -129,6 +129,7 @@ class ReadingTests(StaticLiveServerTestCase):
             "article": self.site["jump"].get_absolute_url(),
             "article with correction": self.site["by_yang"].get_absolute_url(),
             "person": self.site["yang"].get_absolute_url(),
+            "person's section": self.site["yang"].get_absolute_url() + "correspondent/",
             "archive": "/jinriluotang/issues/",
             "search": "/search/?q=罗塘",
             "search with filters open": "/search/?q=罗塘&sort=date",

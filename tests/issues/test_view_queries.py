@@ -6,6 +6,7 @@ empty at the start of each test (tests/conftest.py), so these count the renderin
 """
 
 from django.test import TestCase
+from django.urls import reverse
 
 from tests.query_data import issue_with_articles
 
@@ -55,11 +56,31 @@ class QueryCountMixin:
             self.get(url)
 
     def test_person_view(self):
-        # 1 person, 2 bylines + articles + pages + issues + publications, 3 photos + the
-        # same, 4 issues edited, 5 issues laid out.
+        # 1 person, 2 each role's newest bylines + articles + pages + issues + publications
+        # and the role's total, 3 newest photos + the same and the total, 4 newest issues
+        # edited and the total, 5 the same for issues laid out.
         with self.assertNumQueries(5):
             response = self.get(self.correspondent.get_absolute_url())
-        self.assertContains(response, "罗塘街道新闻", count=self.articles)
+        self.assertContains(response, "罗塘街道新闻", count=min(self.articles, 20))
+        self.assertContains(response, f"共 {self.articles} 篇")
+
+    def test_person_section_view(self):
+        # 1 person, 2 count (pagination), 3 the page of bylines + articles + pages + issues
+        # + publications.
+        url = reverse(
+            "people:section", kwargs={"pk": self.correspondent.pk, "section": "correspondent"}
+        )
+        with self.assertNumQueries(3):
+            response = self.get(url)
+        self.assertContains(response, "罗塘街道新闻", count=min(self.articles, 20))
+
+    def test_person_photos_section_view(self):
+        # The same three for photos, which reach their issue through the article or page.
+        photographer = self.issue.layout_credits.get().person
+        url = reverse("people:section", kwargs={"pk": photographer.pk, "section": "photos"})
+        with self.assertNumQueries(3):
+            response = self.get(url)
+        self.assertContains(response, f"共 {self.articles + 1} 幅")
 
     def test_archive_view(self):
         # 1 publication, 2 count (pagination), 3 issues, 4 years with issues.
