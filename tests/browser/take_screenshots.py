@@ -8,22 +8,15 @@ Uses Debian's Chromium (never a downloaded browser), as the browser tests do.
 import sys
 from pathlib import Path
 
+from chromium import launch  # this folder is on sys.path when run as a script
 from playwright.sync_api import sync_playwright
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 
 def main(base, out, paths):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         for width in (390, 1280):
             page = browser.new_page(
                 viewport={"width": width, "height": 844 if width == 390 else 900}

@@ -9,28 +9,19 @@ import datetime
 import os
 from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import Group, User
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from articles import services
 from articles.models import Article, Byline
 from issues.models import Issue, Page, Publication
 from people.models import Person
 
-from .test_reading import CHROMIUM, CHROMIUM_ARGS
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from .chromium import ChromiumTestCase, needs_chromium
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PASSWORD = "walkthrough-pw"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = needs_chromium
 
 
 def seed():
@@ -77,26 +68,10 @@ def seed():
     services.place(article=earlier, page=page2, order=1, by=staff["xudongmei"])
 
 
-class DeskWalkthroughTests(StaticLiveServerTestCase):
+class DeskWalkthroughTests(ChromiumTestCase):
     # The groups and their permissions come from a data migration; a TransactionTestCase
     # run before this one flushes them, so restore what the migrations wrote.
     serialized_rollback = True
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
 
     def setUp(self):
         seed()
