@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
-SAMPLE := issues/fixtures/jinri-luotang-118.md
+SAMPLE := backissues/fixtures/jinri-luotang-118.md
 
 .PHONY: install run migrate sample test lint format bench messages
 

@@ -6,6 +6,3 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = _("Articles")
-
-    def ready(self):
-        from . import signals  # noqa: F401  (connects the search index to saves)

@@ -46,7 +46,7 @@ def peak_rss_mb() -> float:
 
 
 def child_parse(files: list[str]) -> dict:
-    from issues.textformat import parse
+    from backissues.textformat import parse
 
     started = time.perf_counter()
     articles = 0

@@ -19,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `issues` importable from the repo root
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from issues.textformat import (
+from backissues.textformat import (
     WEEKDAYS,
     ArticleData,
     BylineData,

@@ -6,8 +6,3 @@ class IssuesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "issues"
     verbose_name = _("Issues")
-
-    def ready(self):
-        from issues import signals
-
-        signals.connect()

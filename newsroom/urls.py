@@ -5,10 +5,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from articles import search_views
-from issues import views as issue_views
-from issues.caching import cache_public_page
-from issues.sitemaps import SITEMAPS
+from search import views as search_views
+from public import issue_views
+from public.caching import cache_public_page
+from public.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
@@ -17,7 +17,7 @@ admin.site.index_title = _("Editorial desk")
 # Fixed prefixes first: a publication slug must never shadow them.
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("people/", include("people.urls")),
+    path("people/", include("public.person_urls")),
     path("search/", search_views.search_view, name="search"),
     path(
         "sitemap.xml",
@@ -27,8 +27,8 @@ urlpatterns = [
     ),
     path("robots.txt", issue_views.robots_txt, name="robots_txt"),
     path("", issue_views.home, name="home"),
-    path("<slug:pub>/articles/", include("articles.urls")),
-    path("<slug:pub>/", include("issues.urls")),
+    path("<slug:pub>/articles/", include("public.article_urls")),
+    path("<slug:pub>/", include("public.issue_urls")),
 ]
 
 if settings.DEBUG:

@@ -26,7 +26,7 @@ def _fresh_cache():
     (its rows were rolled back, but a generation bump is not)."""
     from django.core.cache import cache
 
-    from issues.caching import clear_local_copies
+    from public.caching import clear_local_copies
 
     cache.clear()
     clear_local_copies()

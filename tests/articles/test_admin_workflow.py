@@ -5,7 +5,8 @@ object; refused ones (403, 404, or an error message) leave it as it was."""
 from django.test import TestCase
 from django.urls import reverse
 
-from articles.models import Article, Correction, Transition
+from articles.models import Article, Correction
+from desk.models import Transition
 from issues.models import Issue
 from tests import factories
 

@@ -9,8 +9,9 @@ import unittest
 from django.db import connection, transaction
 from django.test import TransactionTestCase
 
-from articles import services, workflow
-from articles.models import Article, Transition
+from articles.models import Article
+from desk import services, workflow
+from desk.models import Transition
 from tests import factories
 
 

@@ -4,9 +4,9 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
 
-from articles import services
-from articles.desk import desk_for
 from articles.models import Article
+from desk import services
+from desk.desks import desk_for
 from issues.models import Issue
 from tests import factories
 

@@ -3,9 +3,9 @@ withdrawing and correcting published articles."""
 
 from django.test import TestCase
 
-from articles import services, workflow
-from articles.models import Article, Correction, Transition
-from issues import services as issue_services
+from articles.models import Article, Correction
+from desk import issue_services, services, workflow
+from desk.models import Transition
 from issues.models import Issue
 from tests import factories
 

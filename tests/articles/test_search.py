@@ -13,18 +13,19 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from articles import search
-from articles.models import Article, ArticleSearch, Byline
+from articles.models import Article, Byline
 from issues.models import Issue
 from people.models import Person
+from search import query
+from search.models import ArticleSearch
 from tests import factories
 
-SAMPLE = Path(settings.BASE_DIR) / "issues" / "fixtures" / "jinri-luotang-118.md"
+SAMPLE = Path(settings.BASE_DIR) / "backissues" / "fixtures" / "jinri-luotang-118.md"
 
 
 def headlines(q, queryset=None, **options):
     queryset = Article.objects.published() if queryset is None else queryset
-    return [a.headline for a in search.search_articles(queryset, q, **options).articles]
+    return [a.headline for a in query.search_articles(queryset, q, **options).articles]
 
 
 class SampleIssueSearchTests(TestCase):

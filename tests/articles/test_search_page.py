@@ -7,8 +7,9 @@ from django.db import connection
 from django.test import TestCase
 from django.urls import reverse
 
-from articles import search
-from articles.models import Article, ArticleSearch, Byline
+from articles.models import Article, Byline
+from search import planner, query, snippets, tokens
+from search.models import ArticleSearch
 from tests import factories
 
 
@@ -116,7 +117,7 @@ class SearchPageTests(TestCase):
             # 1. the form; 2. the index's statistics (then kept for a while); 3–5. the newest
             # matches sorted out of the GIN index, 6–8. then looked up by id, each between
             # setting and restoring the planner's settings; 9. the page; 10. the header's paper.
-            search._statistics.clear()
+            planner.statistics.clear()
             queries = 10
         with self.assertNumQueries(queries):
             response = self.get(q="太平社区")
@@ -138,15 +139,15 @@ class SearchPageTests(TestCase):
         self.assertContains(response, 'name="q"')
 
     def test_pagination_and_a_capped_count(self):
-        with mock.patch.object(search, "COUNT_CAP", 3):
-            results = search.search_articles(
+        with mock.patch.object(query, "COUNT_CAP", 3):
+            results = query.search_articles(
                 Article.objects.published(), "太平社区", sort="date", per_page=2
             )
             self.assertTrue(results.capped)
             self.assertEqual(results.count, 4)  # counting stopped at the cap + 1
             self.assertEqual(results.num_pages, 2)  # only the first COUNT_CAP are listed
             self.assertTrue(results.has_next)
-        page2 = search.search_articles(
+        page2 = query.search_articles(
             Article.objects.published(), "太平社区", sort="date", page=2, per_page=3
         )
         self.assertEqual([a.headline for a in page2.articles], ["太平社区举办邻里节"])
@@ -154,7 +155,7 @@ class SearchPageTests(TestCase):
         self.assertContains(response, "找到 4 篇")
 
     def test_a_capped_count_reads_cap_plus_and_says_what_is_listed(self):
-        with mock.patch.object(search, "COUNT_CAP", 3):
+        with mock.patch.object(query, "COUNT_CAP", 3):
             response = self.get(q="太平社区")
             self.assertContains(response, "3+ 篇")
             self.assertContains(response, "按相关度只排列最新的 100 篇")
@@ -166,8 +167,8 @@ class SearchPageTests(TestCase):
         self.assertNotContains(response, "只排列")
 
     def test_pagination_links_keep_the_query_and_filters(self):
-        with mock.patch.object(search, "PER_PAGE", 1):
-            results = search.search_articles(Article.objects.published(), "太平社区", per_page=1)
+        with mock.patch.object(query, "PER_PAGE", 1):
+            results = query.search_articles(Article.objects.published(), "太平社区", per_page=1)
         self.assertEqual(results.num_pages, 4)
         response = self.client.get(reverse("search"), {"q": "太平社区", "sort": "date"})
         self.assertEqual(response.context["results"].num_pages, 1)
@@ -202,8 +203,8 @@ class EscapingTests(TestCase):
 
     def test_snippet_escapes_every_piece(self):
         text = "标题\n<i>罗塘</i>"
-        self.assertEqual(search.snippet(text, ["罗塘"]), "&lt;i&gt;<mark>罗塘</mark>&lt;/i&gt;")
-        self.assertEqual(search.snippet(text, ["<i>"]), "<mark>&lt;i&gt;</mark>罗塘&lt;/i&gt;")
+        self.assertEqual(snippets.snippet(text, ["罗塘"]), "&lt;i&gt;<mark>罗塘</mark>&lt;/i&gt;")
+        self.assertEqual(snippets.snippet(text, ["<i>"]), "<mark>&lt;i&gt;</mark>罗塘&lt;/i&gt;")
 
 
 class HostileInputTests(TestCase):
@@ -239,14 +240,14 @@ class HostileInputTests(TestCase):
                 self.assertEqual(response.status_code, 200)
 
     def test_like_wildcards_are_literal(self):
-        self.assertEqual(search.search_articles(Article.objects.published(), "%").count, 0)
-        self.assertEqual(search.search_articles(Article.objects.published(), "_").count, 0)
+        self.assertEqual(query.search_articles(Article.objects.published(), "%").count, 0)
+        self.assertEqual(query.search_articles(Article.objects.published(), "_").count, 0)
         # The substring path (SQLite, one-character terms) escapes LIKE's wildcards.
         published = Article.objects.published()
-        self.assertFalse(search.filter_matching(published, ["%"]).exists())
-        self.assertFalse(search.filter_matching(published, ["_"]).exists())
-        self.assertTrue(search.filter_matching(published, ["\\"]).exists())
-        self.assertEqual(search.search_articles(Article.objects.published(), "100").count, 1)
+        self.assertFalse(query.filter_matching(published, ["%"]).exists())
+        self.assertFalse(query.filter_matching(published, ["_"]).exists())
+        self.assertTrue(query.filter_matching(published, ["\\"]).exists())
+        self.assertEqual(query.search_articles(Article.objects.published(), "100").count, 1)
 
     def test_lone_punctuation_finds_nothing(self):
         response = self.client.get(reverse("search"), {"q": "。，"})
@@ -254,12 +255,12 @@ class HostileInputTests(TestCase):
         self.assertContains(response, "没有找到")
 
     def test_a_nul_byte_is_dropped(self):
-        self.assertEqual(search.search_articles(Article.objects.published(), "罗\x00塘").count, 1)
+        self.assertEqual(query.search_articles(Article.objects.published(), "罗\x00塘").count, 1)
 
     def test_long_queries_are_cut(self):
-        self.assertLessEqual(sum(map(len, search.query_terms("罗塘 " * 1000))), 100)
-        self.assertEqual(search.query_terms("罗塘 " * 1000)[0], "罗塘")
-        self.assertLessEqual(len(search.query_terms("罗 塘 新 闻 " * 1000)), search.MAX_TERMS)
+        self.assertLessEqual(sum(map(len, tokens.query_terms("罗塘 " * 1000))), 100)
+        self.assertEqual(tokens.query_terms("罗塘 " * 1000)[0], "罗塘")
+        self.assertLessEqual(len(tokens.query_terms("罗 塘 新 闻 " * 1000)), tokens.MAX_TERMS)
 
 
 class AdminSearchTests(TestCase):
@@ -323,9 +324,9 @@ class PostgresIndexTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_indexscan = off")
-        literal = search.tsquery_literal(["缪杰明"])
-        queryset = ArticleSearch.objects.filter(vector=search.TsQuery(literal))
+        literal = tokens.tsquery_literal(["缪杰明"])
+        queryset = ArticleSearch.objects.filter(vector=query.TsQuery(literal))
         self.assertIn("Bitmap Index Scan on articlesearch_vector_gin", queryset.explain())
         self.assertEqual([row.article_id for row in queryset], [self.article.pk])
-        matching = search.filter_matching(Article.objects.published(), ["缪杰明"])
+        matching = query.filter_matching(Article.objects.published(), ["缪杰明"])
         self.assertEqual(list(matching), [self.article])

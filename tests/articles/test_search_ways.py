@@ -14,8 +14,8 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from articles import search
 from articles.models import Article
+from search import planner, query
 from tests import factories
 
 SORTED = "sorted out of the GIN index"
@@ -27,8 +27,8 @@ def ways():
     """(name, patches) for each way; on SQLite they all take the same one."""
     return [
         (SORTED, []),
-        (COMMON, [mock.patch.object(search, "_at_most", return_value=10**9)]),
-        (FALLBACK, [mock.patch.object(search, "SORT_PROBE", 1)]),
+        (COMMON, [mock.patch.object(query, "at_most", return_value=10**9)]),
+        (FALLBACK, [mock.patch.object(query, "SORT_PROBE", 1)]),
     ]
 
 
@@ -68,7 +68,7 @@ class NewestMatchesTests(TestCase):
         ]
 
     def search(self, q="罗塘街", **options):
-        return search.search_articles(Article.objects.published(), q, **options)
+        return query.search_articles(Article.objects.published(), q, **options)
 
     def headlines(self, results):
         return [a.headline for a in results.articles]
@@ -91,7 +91,7 @@ class NewestMatchesTests(TestCase):
 
     def test_newest_first_pages_are_the_same_whatever_the_way(self):
         def check():
-            with mock.patch.object(search, "COUNT_CAP", 3):
+            with mock.patch.object(query, "COUNT_CAP", 3):
                 first = self.search(sort="date", per_page=2)
                 second = self.search(sort="date", per_page=2, page=2)
                 self.assertTrue(first.capped)
@@ -104,8 +104,8 @@ class NewestMatchesTests(TestCase):
     def test_relevance_ranks_the_newest_candidates_whatever_the_way(self):
         def check():
             with (
-                mock.patch.object(search, "COUNT_CAP", 3),
-                mock.patch.object(search, "CANDIDATES", 2),
+                mock.patch.object(query, "COUNT_CAP", 3),
+                mock.patch.object(query, "CANDIDATES", 2),
             ):
                 results = self.search(per_page=5)
                 self.assertEqual(results.num_pages, 1)
@@ -117,11 +117,11 @@ class NewestMatchesTests(TestCase):
         # With a cap of 2, the sorted way fetches the 3 newest articles holding both bigrams:
         # the three unpublished ones. Too few matches among them, more left: it falls back.
         def check():
-            with mock.patch.object(search, "COUNT_CAP", 2):
+            with mock.patch.object(query, "COUNT_CAP", 2):
                 results = self.search(sort="date", per_page=3)
             self.assertEqual(results.count, 3)
             self.assertEqual(self.headlines(results), ["老街新貌之5", "老街新貌之4", "老街新貌之3"])
-            with mock.patch.object(search, "COUNT_CAP", 10):
+            with mock.patch.object(query, "COUNT_CAP", 10):
                 self.assertEqual(self.search().count, 5)
 
         self.each_way(check)
@@ -143,12 +143,12 @@ class PostgresWaysTests(TestCase):
             factories.article(issue.pages.get(), headline=f"罗塘街道简讯{n}", body="罗塘街道。")
 
     def setUp(self):
-        search._statistics.clear()
-        self.addCleanup(search._statistics.clear)
+        planner.statistics.clear()
+        self.addCleanup(planner.statistics.clear)
 
     def sorted_queries(self, **patches):
-        with mock.patch.object(search, "COUNT_CAP", 2), CaptureQueriesContext(connection) as ctx:
-            results = search.search_articles(Article.objects.published(), "罗塘街道")
+        with mock.patch.object(query, "COUNT_CAP", 2), CaptureQueriesContext(connection) as ctx:
+            results = query.search_articles(Article.objects.published(), "罗塘街道")
         self.assertEqual(results.count, 3)
         self.queries = [q["sql"] for q in ctx.captured_queries]
         return [sql for sql in self.queries if "count(*) OVER ()" in sql]
@@ -157,17 +157,17 @@ class PostgresWaysTests(TestCase):
         self.assertEqual(len(self.sorted_queries()), 1)
 
     def test_a_common_word_walks_the_date_index(self):
-        with mock.patch.object(search, "_lexeme_shares", return_value=({"罗塘": 0.9}, 10**6)):
+        with mock.patch.object(planner, "lexeme_shares", return_value=({"罗塘": 0.9}, 10**6)):
             # Every bigram must be common: 塘街 and 街道 are not in the statistics.
-            self.assertEqual(search._at_most(["罗塘街道"], "default"), 0)
+            self.assertEqual(planner.at_most(["罗塘街道"], "default"), 0)
         shares = {"罗塘": 0.9, "塘街": 0.5, "街道": 0.8}
-        with mock.patch.object(search, "_lexeme_shares", return_value=(shares, 10**6)):
-            self.assertEqual(search._at_most(["罗塘街道"], "default"), 500_000)
+        with mock.patch.object(planner, "lexeme_shares", return_value=(shares, 10**6)):
+            self.assertEqual(planner.at_most(["罗塘街道"], "default"), 500_000)
             self.assertEqual(self.sorted_queries(), [])
             # …nor is its count read off the GIN index: the planner walks it as it likes.
             self.assertFalse([sql for sql in self.queries if "set_config" in sql])
         shares = {"罗塘": 0.2, "塘街": 0.2, "街道": 0.2}
-        with mock.patch.object(search, "_lexeme_shares", return_value=(shares, 10**6)):
+        with mock.patch.object(planner, "lexeme_shares", return_value=(shares, 10**6)):
             # 200,000 of a million: too common to sort, rare enough for the bitmap.
             self.assertEqual(self.sorted_queries(), [])
             self.assertEqual(len([sql for sql in self.queries if "set_config" in sql]), 2)
@@ -175,14 +175,14 @@ class PostgresWaysTests(TestCase):
     def test_the_statistics_are_read_from_analyze(self):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE articles_articlesearch")
-        shares, rows = search._lexeme_shares("default")
+        shares, rows = planner.lexeme_shares("default")
         self.assertEqual(rows, 4)
         self.assertEqual(shares.get("罗塘"), 1.0)
 
     def test_the_planner_settings_are_restored(self):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_indexscan = off")
-        search.search_articles(Article.objects.published(), "罗塘街道")
+        query.search_articles(Article.objects.published(), "罗塘街道")
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"

@@ -8,9 +8,9 @@ and change nothing.
 from django.test import TestCase
 from django.utils import timezone
 
-from articles import services, workflow
-from articles.models import Article, Transition
-from issues import services as issue_services
+from articles.models import Article
+from desk import issue_services, services, workflow
+from desk.models import Transition
 from issues.models import Issue
 from tests import factories
 

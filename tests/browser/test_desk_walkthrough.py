@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group, User
 
-from articles import services
 from articles.models import Article, Byline
+from desk import services
 from issues.models import Issue, Page, Publication
 from people.models import Person
 

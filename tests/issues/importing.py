@@ -11,7 +11,7 @@ from issues.models import Issue, LayoutCredit, Page, Publication
 from people.models import Person
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "issues" / "fixtures" / "jinri-luotang-118.md"
+SAMPLE = ROOT / "backissues" / "fixtures" / "jinri-luotang-118.md"
 SAMPLE_TEXT = SAMPLE.read_text("utf-8")
 EXPECTED_118 = Path(__file__).parent / "expected_118.json"
 

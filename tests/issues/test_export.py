@@ -9,10 +9,10 @@ from pathlib import Path
 from django.test import TestCase
 
 from articles.models import Article, Photo
+from backissues.exporter import issue_to_data, issues_for_export
+from backissues.textformat import parse, render, to_dict
 from bench.synth import generate_issue
-from issues.exporter import issue_to_data, issues_for_export
 from issues.models import Issue, LayoutCredit, Page, Publication
-from issues.textformat import parse, render, to_dict
 from people.models import Person
 from tests import factories
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from issues.textformat import (
+from backissues.textformat import (
     ROLE_WORD_FOR,
     ROLE_WORDS,
     ArticleData,
@@ -26,7 +26,7 @@ from issues.textformat import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = (ROOT / "issues" / "fixtures" / "jinri-luotang-118.md").read_text(encoding="utf-8")
+SAMPLE = (ROOT / "backissues" / "fixtures" / "jinri-luotang-118.md").read_text(encoding="utf-8")
 EXPECTED_118 = json.loads((Path(__file__).parent / "expected_118.json").read_text("utf-8"))
 
 HEADER = (

@@ -32,7 +32,7 @@ class AtomicityTests(TestCase):
     def test_new_issue_failing_at_the_last_insert_leaves_no_row(self):
         path = write(self.directory.name, "119.md", ISSUE_119)
         before = dump_tables()
-        with mock.patch("issues.loader.Photo.objects.bulk_create", side_effect=failing_photos):
+        with mock.patch("backissues.loader.Photo.objects.bulk_create", side_effect=failing_photos):
             result = run("import_issues", path)
         self.assertTrue(result.failed)
         self.assertIn(
@@ -46,7 +46,7 @@ class AtomicityTests(TestCase):
     def test_replacement_failing_half_way_keeps_the_old_issue(self):
         path = write(self.directory.name, "118.md", SAMPLE_TEXT.replace("日前,", "近日,"))
         before = dump_tables()
-        with mock.patch("issues.loader.Photo.objects.bulk_create", side_effect=failing_photos):
+        with mock.patch("backissues.loader.Photo.objects.bulk_create", side_effect=failing_photos):
             result = run("import_issues", path, replace=True)
         self.assertTrue(result.failed)
         self.assertEqual(dump_tables(), before)

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
+from backissues.textformat import render
 from bench.synth import generate_issue
 from issues.models import Issue
-from issues.textformat import render
 
 from .importing import SAMPLE_TEXT, counts, run, write
 

@@ -6,10 +6,8 @@ import random
 from django.test import TestCase
 
 from articles.models import Article, Byline
-from bench.synth import generate_issue
-from issues.loader import LoadError, load_issue, publication_slug
-from issues.models import Issue, Publication
-from issues.textformat import (
+from backissues.loader import LoadError, load_issue, publication_slug
+from backissues.textformat import (
     ArticleData,
     BylineData,
     IssueData,
@@ -17,6 +15,8 @@ from issues.textformat import (
     PhotoData,
     PublicationData,
 )
+from bench.synth import generate_issue
+from issues.models import Issue, Publication
 from people.models import Person
 from tests import factories
 

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from issues.caching import invalidate_public_pages
 from issues.models import Issue
+from public.caching import invalidate_public_pages
 from tests import factories
 from tests.sample_site import build
 

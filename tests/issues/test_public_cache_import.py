@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase
 
-SAMPLE = Path(settings.BASE_DIR) / "issues" / "fixtures" / "jinri-luotang-118.md"
+SAMPLE = Path(settings.BASE_DIR) / "backissues" / "fixtures" / "jinri-luotang-118.md"
 
 
 class ImportInvalidatesTests(TestCase):

@@ -6,8 +6,8 @@ import tempfile
 import unittest
 from pathlib import Path
 
+from backissues.textformat import parse, render
 from bench.synth import generate_issue, write_archive
-from issues.textformat import parse, render
 
 
 class SyntheticArchiveTests(unittest.TestCase):

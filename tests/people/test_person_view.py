@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Byline
-from people.views import Section
+from public.person_views import Section
 from tests import factories
 from tests.sample_site import build
 

@@ -1,0 +1,425 @@
+"""Write one parsed issue (``textformat.IssueData``) to the database, in one transaction.
+
+``load_issue()`` is the only entry point; ``import_issues`` calls it once per file.
+
+Decisions where the format or the models leave room (they are also in the README):
+
+* The publication is matched by its exact name, or created with a pinyin slug. Its masthead
+  (sponsors, sponsor role, e-paper URL, submission e-mail) is one set of values for the whole
+  paper, so it follows the newest issue: a file updates it only when no other issue of the
+  paper is dated later. An older issue does not rewind the masthead.
+* People are matched by exact name; the oldest Person with that name is reused (Chinese names
+  repeat, so a new Person is created only for a name never seen).
+* The weekday is not stored: it follows from the date. A hard break inside a body paragraph
+  becomes a paragraph break (the body is one paragraph a line).
+* Back issues were printed, so they are imported published (the issue date, 06:00 in the site's
+  time zone). With ``publish=False`` the issue is complete but waiting for sign-off: issue
+  ``ready`` (待签发), articles ``placed`` (已组版) — the state publishing moves from.
+* An issue is the same issue when its publication and cumulative number match. It is
+  unchanged when its export equals the incoming data (after the normalisations above);
+  otherwise it is refused unless ``replace`` is given, and then its articles, photos and
+  layout credits are rebuilt. Pages with the same number are kept, so uploaded scans survive.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+from pypinyin import lazy_pinyin
+
+from articles.models import Article, Byline, Photo
+from search.index import index_articles
+from issues.models import WEEKDAYS, Issue, LayoutCredit, Page, Publication
+from backissues.textformat import ArticleData, IssueData, PhotoData, to_dict
+from people.models import Person
+
+# A printed paper is out in the morning of its date.
+PUBLISHED_TIME = datetime.time(6, 0)
+
+
+class LoadError(Exception):
+    """An issue the database cannot take as it is; ``line`` is 1-based or None."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message, line)
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.message}" if self.line is not None else self.message
+
+
+@dataclass
+class LoadResult:
+    status: str  # "imported", "unchanged" or "replaced"
+    issue: Issue
+    articles: int = 0
+    photos: int = 0
+    new_people: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def publication_slug(name: str) -> str:
+    """今日罗塘 -> jinriluotang; letters and digits in the name are kept as they are."""
+    slug = slugify("".join(lazy_pinyin(name)))
+    return slug[:90] or "publication"
+
+
+def published_at(date: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(
+        date, PUBLISHED_TIME, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    )
+
+
+@transaction.atomic
+def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) -> LoadResult:
+    """Write ``data`` to the database, or find it there already; see the module docstring.
+
+    Raises LoadError for an issue the database cannot take (nothing is written then).
+    """
+    _check_lengths(data)
+    publication, masthead_follows = _publication(data)
+    incoming = normalized(data, publication, masthead_follows)
+    existing = (
+        Issue.objects.filter(publication=publication, number=data.number)
+        .select_related("publication", "responsible_editor")
+        .first()
+    )
+    if existing is not None:
+        from backissues.exporter import issue_to_data
+
+        if to_dict(issue_to_data(existing), full=True) == to_dict(incoming, full=True):
+            return LoadResult("unchanged", existing)
+        if not replace:
+            raise LoadError(
+                f"issue 总第{data.number}期 already exists with different content (use --replace)"
+            )
+    same_date = (
+        Issue.objects.filter(publication=publication, date=data.date)
+        .exclude(number=data.number)
+        .values_list("number", flat=True)
+        .first()
+    )
+    if same_date is not None:
+        raise LoadError(
+            f"{publication.name} already has an issue dated {data.date.isoformat()}: "
+            f"总第{same_date}期, not 总第{data.number}期"
+        )
+    if masthead_follows:
+        _update_masthead(publication, incoming)
+
+    people, new_people = _people(_names(incoming))
+    status = Issue.Status.PUBLISHED if publish else Issue.Status.READY
+    when = published_at(data.date) if publish else None
+    issue_fields = {
+        "date": data.date,
+        "number_in_year": data.number_in_year,
+        "responsible_editor": people[incoming.responsible_editor]
+        if incoming.responsible_editor
+        else None,
+        "status": status,
+        "published_at": when,
+        "extra": dict(incoming.extra),
+    }
+    if existing is None:
+        issue = Issue.objects.create(publication=publication, number=data.number, **issue_fields)
+        pages_by_number = {}
+    else:
+        issue = existing
+        for name, value in issue_fields.items():
+            setattr(issue, name, value)
+        issue.save()
+        # Articles protect their pages, so they go first; bylines, photos and corrections
+        # go with them.
+        Article.objects.filter(page__issue=issue).delete()
+        Photo.objects.filter(page__issue=issue).delete()
+        LayoutCredit.objects.filter(issue=issue).delete()
+        wanted = {page.number for page in incoming.pages}
+        Page.objects.filter(issue=issue).exclude(number__in=wanted).delete()
+        pages_by_number = {page.number: page for page in Page.objects.filter(issue=issue)}
+
+    LayoutCredit.objects.bulk_create(
+        LayoutCredit(issue=issue, person=people[name], order=order)
+        for order, name in enumerate(incoming.layout)
+    )
+    changed_pages = []
+    new_pages = []
+    for page_data in incoming.pages:
+        page = pages_by_number.get(page_data.number)
+        if page is None:
+            new_pages.append(Page(issue=issue, number=page_data.number, name=page_data.name))
+        elif page.name != page_data.name:
+            page.name = page_data.name
+            changed_pages.append(page)
+    if changed_pages:
+        Page.objects.bulk_update(changed_pages, ["name"])
+    for page in Page.objects.bulk_create(new_pages):
+        pages_by_number[page.number] = page
+
+    article_status = Article.Status.PUBLISHED if publish else Article.Status.PLACED
+    articles = []
+    for page_data in incoming.pages:
+        page = pages_by_number[page_data.number]
+        for order, article_data in enumerate(page_data.articles):
+            articles.append(
+                Article(
+                    page=page,
+                    order=order,
+                    headline=article_data.headline,
+                    subheadline=article_data.subheadline,
+                    dateline=article_data.dateline,
+                    body="\n".join(article_data.paragraphs),
+                    pages=list(article_data.pages),
+                    breaks=list(article_data.breaks),
+                    status=article_status,
+                    published_at=when,
+                )
+            )
+    Article.objects.bulk_create(articles)
+
+    bylines = []
+    photos = []
+    article_rows = iter(articles)
+    for page_data in incoming.pages:
+        page = pages_by_number[page_data.number]
+        photos.extend(
+            _photo(photo_data, order, people, page=page)
+            for order, photo_data in enumerate(page_data.photos)
+        )
+        for article_data in page_data.articles:
+            article = next(article_rows)
+            bylines.extend(
+                Byline(article=article, person=people[byline.name], role=byline.role, order=order)
+                for order, byline in enumerate(article_data.bylines)
+            )
+            photos.extend(
+                _photo(photo_data, order, people, article=article)
+                for order, photo_data in enumerate(article_data.photos)
+            )
+    Byline.objects.bulk_create(bylines)
+    Photo.objects.bulk_create(photos)
+    # bulk_create sends no signals: index the issue's articles for search in one go.
+    index_articles(article.pk for article in articles)
+
+    notes = []
+    if not masthead_follows and _masthead(data) != _masthead(incoming):
+        notes.append(
+            "the masthead (sponsors, e-paper, e-mail) differs from the publication's; "
+            "a later issue sets it, so it is kept"
+        )
+    return LoadResult(
+        "imported" if existing is None else "replaced",
+        issue,
+        articles=len(articles),
+        photos=len(photos),
+        new_people=new_people,
+        notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _publication(data: IssueData) -> tuple[Publication, bool]:
+    """The publication, and whether this issue is its newest (so it sets the masthead)."""
+    publication = Publication.objects.filter(name=data.publication.name).first()
+    if publication is None:
+        base = publication_slug(data.publication.name)
+        taken = set(
+            Publication.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+        )
+        slug, suffix = base, 2
+        while slug in taken:
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        publication = Publication.objects.create(
+            name=data.publication.name,
+            slug=slug,
+            sponsor_role=data.publication.sponsor_role or Publication.SponsorRole.SPONSOR,
+        )
+        return publication, True
+    later = (
+        Issue.objects.filter(publication=publication, date__gt=data.date)
+        .exclude(number=data.number)
+        .exists()
+    )
+    return publication, not later
+
+
+def _masthead(data: IssueData) -> tuple:
+    return (
+        list(data.publication.sponsors),
+        data.publication.sponsor_role,
+        data.epaper_url,
+        data.submission_email,
+    )
+
+
+def _update_masthead(publication: Publication, data: IssueData) -> None:
+    current = (
+        publication.sponsors,
+        publication.sponsor_role,
+        publication.epaper_url,
+        publication.submission_email,
+    )
+    if current != _masthead(data):
+        publication.sponsors = list(data.publication.sponsors)
+        publication.sponsor_role = data.publication.sponsor_role
+        publication.epaper_url = data.epaper_url
+        publication.submission_email = data.submission_email
+        publication.save(
+            update_fields=["sponsors", "sponsor_role", "epaper_url", "submission_email"]
+        )
+
+
+def normalized(
+    data: IssueData, publication: Publication, masthead_follows: bool = True
+) -> IssueData:
+    """The issue as the database will hold it, so that it compares equal to its export."""
+    if masthead_follows:
+        sponsors = list(data.publication.sponsors)
+        # A file without a role line keeps the paper's role (the column cannot be empty).
+        role = data.publication.sponsor_role or publication.sponsor_role
+        epaper_url, submission_email = data.epaper_url, data.submission_email
+    else:
+        sponsors = list(publication.sponsors)
+        role = publication.sponsor_role
+        epaper_url, submission_email = publication.epaper_url, publication.submission_email
+    pages = [
+        dataclasses.replace(
+            page, articles=[_normalized_article(article) for article in page.articles]
+        )
+        for page in data.pages
+    ]
+    return dataclasses.replace(
+        data,
+        publication=dataclasses.replace(data.publication, sponsors=sponsors, sponsor_role=role),
+        weekday=WEEKDAYS[data.date.weekday()],
+        epaper_url=epaper_url,
+        submission_email=submission_email,
+        pages=pages,
+    )
+
+
+def _normalized_article(article: ArticleData) -> ArticleData:
+    """Split hard breaks into paragraphs; move the jump breaks by the characters dropped."""
+    if not any("\n" in paragraph or not paragraph.strip() for paragraph in article.paragraphs):
+        return article
+    paragraphs = []
+    kept = []  # kept[i]: offset in the new text of the old text's i-th character
+    position = 0
+    for paragraph in article.paragraphs:
+        for line in paragraph.split("\n"):
+            if line.strip():
+                paragraphs.append(line)
+                kept.extend(range(position, position + len(line)))
+                position += len(line)
+            else:
+                kept.extend([position] * len(line))
+            kept.append(position)  # the "\n" after each line (one too many; trimmed below)
+        kept.pop()
+    kept.append(position)
+    breaks = [kept[offset] if offset < len(kept) else position for offset in article.breaks]
+    return dataclasses.replace(article, paragraphs=paragraphs, breaks=breaks)
+
+
+def _names(data: IssueData) -> set[str]:
+    names = set(data.layout)
+    if data.responsible_editor:
+        names.add(data.responsible_editor)
+    for page in data.pages:
+        names.update(photo.photographer for photo in page.photos if photo.photographer)
+        for article in page.articles:
+            names.update(byline.name for byline in article.bylines)
+            names.update(photo.photographer for photo in article.photos if photo.photographer)
+    return names
+
+
+def _people(names: Iterable[str]) -> tuple[dict[str, Person], int]:
+    """One Person per name: the oldest of that name, or a new one. One query, plus one insert."""
+    names = set(names)
+    people: dict[str, Person] = {}
+    for person in Person.objects.filter(name__in=names).order_by("-id"):
+        people[person.name] = person  # lowest id last, so it wins
+    missing = sorted(names - people.keys())
+    for person in Person.objects.bulk_create(Person(name=name) for name in missing):
+        people[person.name] = person
+    return people, len(missing)
+
+
+def _photo(
+    data: PhotoData,
+    order: int,
+    people: dict[str, Person],
+    *,
+    article: Article | None = None,
+    page: Page | None = None,
+) -> Photo:
+    return Photo(
+        article=article,
+        page=page,
+        caption=data.caption,
+        photographer=people[data.photographer] if data.photographer else None,
+        credit_role=data.photographer_role if data.photographer else "",
+        order=order,
+    )
+
+
+def _too_long(value: str, model, field_name: str) -> bool:
+    return len(value) > model._meta.get_field(field_name).max_length
+
+
+def _check_lengths(data: IssueData) -> None:
+    """Refuse what a column cannot hold, with the line, before PostgreSQL refuses it bare."""
+    problems: list[tuple[int | None, str]] = []
+
+    def check(value, model, field_name, what, line=None):
+        if _too_long(value, model, field_name):
+            limit = model._meta.get_field(field_name).max_length
+            problems.append((line, f"{what} is longer than {limit} characters: {value[:30]}…"))
+
+    check(data.publication.name, Publication, "name", "publication name")
+    check(data.epaper_url, Publication, "epaper_url", "e-paper URL")
+    check(data.submission_email, Publication, "submission_email", "submission e-mail")
+    if data.publication.sponsor_role not in ("", *Publication.SponsorRole.values):
+        problems.append((None, f"unknown sponsor role {data.publication.sponsor_role}"))
+    check(data.responsible_editor, Person, "name", "name of the responsible editor")
+    for name in data.layout:
+        check(name, Person, "name", "name in 组版")
+    if len(set(data.layout)) != len(data.layout):
+        problems.append((None, f"a name is repeated in 组版: {'、'.join(data.layout)}"))
+    for page in data.pages:
+        check(page.name, Page, "name", f"name of page {page.number}", page.line)
+        photos = list(page.photos)
+        for article in page.articles:
+            line = article.line
+            check(article.headline, Article, "headline", "headline", line)
+            check(article.subheadline, Article, "subheadline", "subheadline", line)
+            check(article.dateline, Article, "dateline", "dateline", line)
+            if not article.headline.strip():
+                problems.append((line, "empty headline"))
+            seen = set()
+            for byline in article.bylines:
+                check(byline.name, Person, "name", "byline name", line)
+                if byline.role not in Byline.Role.values:
+                    problems.append((line, f"unknown byline role {byline.role}"))
+                if (byline.name, byline.role) in seen:
+                    problems.append(
+                        (line, f"byline {byline.name} ({byline.role}) is repeated in the article")
+                    )
+                seen.add((byline.name, byline.role))
+            photos.extend(article.photos)
+        for photo in photos:
+            line = photo.line or page.line
+            check(photo.photographer, Person, "name", "photographer's name", line)
+            if photo.photographer_role and photo.photographer_role not in Byline.Role.values:
+                problems.append((line, f"unknown photo credit role {photo.photographer_role}"))
+    if problems:
+        line, message = problems[0]
+        raise LoadError(message, line)

@@ -1,0 +1,63 @@
+"""manage.py export_issues DIR: write every issue as a text file, a portable archive."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from backissues.exporter import issue_to_data, issues_for_export, lossy_text
+from issues.models import Issue, Publication
+from backissues.textformat import render
+
+# Issues read per round of queries: memory stays flat however long the archive is.
+CHUNK = 100
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every issue (or one publication's) in the back-issue text format, one file an "
+        "issue: DIR/<publication slug>/<number>.md. import_issues DIR reads the archive back."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", metavar="DIR")
+        parser.add_argument("--publication", metavar="SLUG", help="only this publication")
+
+    def handle(self, *args, directory, publication, verbosity, **options):
+        root = Path(directory)
+        if root.exists() and not root.is_dir():
+            raise CommandError(f"{directory} is not a directory")
+        issues = Issue.objects.order_by("publication__slug", "number")
+        if publication:
+            if not Publication.objects.filter(slug=publication).exists():
+                raise CommandError(f"no publication with the slug {publication}")
+            issues = issues.filter(publication__slug=publication)
+        ids = list(issues.values_list("pk", flat=True))
+        written = 0
+        failed = 0
+        for start in range(0, len(ids), CHUNK):
+            chunk = issues_for_export().filter(pk__in=ids[start : start + CHUNK])
+            for issue in chunk.order_by("publication__slug", "number"):
+                data = issue_to_data(issue)
+                folder = root / issue.publication.slug
+                path = folder / f"{issue.number}.md"
+                try:
+                    text = render(data)
+                except ValueError as error:
+                    failed += 1
+                    self.stderr.write(f"{path}: not written, the text format cannot hold {error}")
+                    continue
+                folder.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                written += 1
+                problem = lossy_text(data, text)
+                if problem:
+                    self.stderr.write(f"{path}: warning: {problem}")
+                if verbosity >= 2:
+                    self.stdout.write(f"{path}: {issue}")
+        if verbosity >= 1:
+            self.stdout.write(f"exported {written} issues to {root}, failed {failed}")
+        if failed:
+            raise CommandError(
+                f"{failed} issues could not be written in the text format; "
+                "export_issue NUMBER --format json keeps everything"
+            )

@@ -1,0 +1,231 @@
+"""manage.py import_issues PATH [PATH ...]: load back issues from the text format."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, reset_queries, transaction
+
+from backissues.loader import LoadError, load_issue
+from backissues.textformat import FormatError, parse
+
+SUFFIXES = (".md", ".txt")
+# The progress bar is worth drawing from this many files on.
+PROGRESS_FROM = 20
+_DATE_LINE = re.compile(r"^\s*\d{4}\s*年")
+
+
+class FileFailed(Exception):
+    def __init__(self, line: int | None, message: str):
+        super().__init__(line, message)
+        self.line = line
+        self.message = message
+
+
+class Command(BaseCommand):
+    help = (
+        "Import back issues from the text format (docs/issue-format.md): files, or directories "
+        "searched recursively for *.md and *.txt. Each file is one transaction: a file with an "
+        "error changes nothing and the others still import. Re-importing an identical file "
+        "changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="read and check everything, report what would change, write nothing",
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="replace an existing issue with the same number whose content differs",
+        )
+        parser.add_argument(
+            "--strict", action="store_true", help="treat warnings (e.g. a wrong weekday) as errors"
+        )
+        parser.add_argument(
+            "--unpublished",
+            action="store_true",
+            help="import issues ready for sign-off (articles placed) instead of published",
+        )
+
+    def handle(self, *args, paths, dry_run, replace, strict, unpublished, verbosity, **options):
+        files = collect_files(paths)
+        if not files:
+            raise CommandError(f"no *.md or *.txt files in {', '.join(paths)}")
+        self.verbosity = verbosity
+        self.bar = ProgressBar(self.stderr, len(files)) if self._wants_bar(len(files)) else None
+        counts = dict.fromkeys(("imported", "unchanged", "replaced", "failed"), 0)
+        totals = dict.fromkeys(("articles", "photos", "people"), 0)
+        started = time.perf_counter()
+        for position, path in enumerate(files, start=1):
+            try:
+                result = self.import_file(
+                    path, dry_run=dry_run, replace=replace, strict=strict, publish=not unpublished
+                )
+            except FileFailed as failure:
+                counts["failed"] += 1
+                where = f"{path}:{failure.line}" if failure.line is not None else str(path)
+                self.say_error(f"{where}: {failure.message}")
+            else:
+                counts[result.status] += 1
+                totals["articles"] += result.articles
+                totals["photos"] += result.photos
+                totals["people"] += result.new_people
+                if verbosity >= 2 or (verbosity >= 1 and self.bar is None):
+                    self.say(f"{path}: {self.describe(result, dry_run)}")
+            # With DEBUG on, Django logs every query until the next request; a long import is
+            # one "request", so clear the log per file to keep memory flat.
+            reset_queries()
+            if self.bar:
+                self.bar.update(position)
+        if self.bar:
+            self.bar.finish()
+        seconds = time.perf_counter() - started
+        if verbosity >= 1:
+            prefix = "dry run, nothing written: would have " if dry_run else ""
+            self.stdout.write(
+                f"{prefix}imported {counts['imported']}, unchanged {counts['unchanged']}, "
+                f"replaced {counts['replaced']}, failed {counts['failed']}; "
+                f"{totals['articles']} articles, {totals['photos']} photos, "
+                f"{totals['people']} new people; {seconds:.1f} s"
+            )
+        if counts["failed"]:
+            raise CommandError(f"{counts['failed']} of {len(files)} files failed")
+
+    def import_file(self, path: Path, *, dry_run, replace, strict, publish):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise FileFailed(
+                line, f"not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read)"
+            ) from None
+        del raw
+        if "\x00" in text:
+            raise FileFailed(text[: text.index("\x00")].count("\n") + 1, "NUL character")
+        try:
+            data = parse(text, strict=strict)
+        except FormatError as error:
+            raise FileFailed(error.line, error.message) from None
+        for warning in data.warnings if self.verbosity >= 1 else ():
+            self.say_error(
+                f"{path}:{warning.line}: warning: {warning.message}"
+                if warning.line is not None
+                else f"{path}: warning: {warning.message}"
+            )
+        try:
+            with transaction.atomic():
+                result = load_issue(data=data, replace=replace, publish=publish)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except LoadError as error:
+            raise FileFailed(error.line or date_line(text), error.message) from None
+        except DatabaseError as error:
+            # A rule of the database that the loader does not check first (or a row another
+            # process wrote meanwhile): report it for this file, go on with the next.
+            text_of_error = str(error).strip()
+            first = text_of_error.splitlines()[0] if text_of_error else type(error).__name__
+            raise FileFailed(date_line(text), f"the database refused the issue: {first}") from None
+        for note in result.notes if self.verbosity >= 1 else ():
+            self.say_error(f"{path}: note: {note}")
+        return result
+
+    def describe(self, result, dry_run):
+        issue = result.issue
+        status = {
+            "imported": "would import" if dry_run else "imported",
+            "replaced": "would replace" if dry_run else "replaced",
+            "unchanged": "unchanged",
+        }[result.status]
+        what = f"{issue.publication.name} 总第{issue.number}期 ({issue.date.isoformat()})"
+        if result.status == "unchanged":
+            return f"{status}, {what}"
+        return (
+            f"{status} {what}: {result.articles} articles, {result.photos} photos, "
+            f"{result.new_people} new people"
+        )
+
+    def _wants_bar(self, count):
+        return self.verbosity >= 1 and count >= PROGRESS_FROM and self.stderr.isatty()
+
+    def say(self, message):
+        if self.bar:
+            self.bar.clear()
+        self.stdout.write(message)
+
+    def say_error(self, message):
+        if self.bar:
+            self.bar.clear()
+        self.stderr.write(message)
+
+
+def collect_files(paths: list[str]) -> list[Path]:
+    """The files to read, in order: each argument as given, directories searched recursively
+    (sorted); a file is read once even when named twice."""
+    files: list[Path] = []
+    for argument in paths:
+        path = Path(argument)
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    found
+                    for found in path.rglob("*")
+                    if found.suffix.lower() in SUFFIXES and found.is_file()
+                )
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CommandError(f"{argument}: no such file or directory")
+    seen = set()
+    unique = []
+    for path in files:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def date_line(text: str) -> int | None:
+    """The line of the date line: where an error about the issue as a whole is reported."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _DATE_LINE.match(line):
+            return number
+    return None
+
+
+class ProgressBar:
+    """One line on a terminal: [#####.....] 250/1000 files."""
+
+    width = 30
+
+    def __init__(self, out, total: int):
+        self.out = out
+        self.total = total
+        self.drawn = -1
+        self.started = time.perf_counter()
+
+    def update(self, done: int) -> None:
+        filled = self.width * done // self.total
+        if filled == self.drawn and done != self.total:
+            return
+        self.drawn = filled
+        elapsed = time.perf_counter() - self.started
+        bar = "#" * filled + "." * (self.width - filled)
+        self.out.write(f"\r[{bar}] {done}/{self.total} files, {elapsed:.0f} s", ending="")
+        self.out.flush()
+
+    def clear(self) -> None:
+        self.out.write("\r" + " " * (self.width + 40) + "\r", ending="")
+        self.drawn = -1
+
+    def finish(self) -> None:
+        self.out.write("")

@@ -1,0 +1,487 @@
+"""The desk's article admin.
+
+Who may edit what is decided by articles/workflow.py (can_edit_text, the transition table); this
+module only shows it: read-only fields, the buttons for the steps the user may take, and the
+timeline and text history. Every change goes through articles/services.py.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from desk import history, services, steps, workflow
+from search.query import admin_search
+from articles.models import Article, Byline, Correction, Photo
+from desk.models import Transition
+
+# The desk on the admin home page (articles/templatetags/desk.py).
+admin.site.index_template = "admin/newsroom_index.html"
+
+STATUS_COLOURS = {
+    "draft": "#777",
+    "submitted": "#b35c00",
+    "approved": "#1a7f37",
+    "placed": "#0b5cad",
+    "published": "#222",
+    "withdrawn": "#a40e26",
+    "planning": "#777",
+    "in_layout": "#0b5cad",
+    "ready": "#b35c00",
+}
+
+
+def status_badge(obj):
+    return format_html(
+        '<span class="status-badge" style="background:{}">{}</span>',
+        STATUS_COLOURS.get(obj.status, "#555"),
+        obj.get_status_display(),
+    )
+
+
+class ArticleForm(forms.ModelForm):
+    """The text of an article, with the version it was read at (optimistic locking)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = list(workflow.TEXT_FIELDS)
+        widgets = {"body": forms.Textarea(attrs={"rows": 16, "cols": 80})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_version"].required = True
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        # One paragraph a line, whatever the browser sends as line breaks.
+        return "\n".join(line.strip() for line in body.splitlines() if line.strip())
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("expected_version") is not None:
+            # Locked until the admin's transaction ends: nobody saves between this check
+            # and our save.
+            current = Article.objects.select_for_update().get(pk=self.instance.pk)
+            if current.version != cleaned["expected_version"]:
+                raise ValidationError(services.stale_message(current), code="stale")
+        return cleaned
+
+
+class TextInlineMixin:
+    """Bylines and photos are part of the text: editable exactly when the text is."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and workflow.can_edit_text(
+            request.user, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_edit_text(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.can_edit_text(
+            request.user, obj
+        )
+
+
+class BylineInline(TextInlineMixin, admin.TabularInline):
+    model = Byline
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["role", "person", "order"]
+
+
+class PhotoInline(TextInlineMixin, admin.StackedInline):
+    model = Photo
+    fk_name = "article"
+    extra = 0
+    autocomplete_fields = ["photographer"]
+    fields = ["image", "caption", "photographer", "credit_role", "alt_text", "order"]
+
+
+class CorrectionInline(admin.TabularInline):
+    """Shown, never edited here: corrections are made with the article's “更正” form."""
+
+    model = Correction
+    extra = 0
+    fields = ["created_at", "note", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("corrected text"),
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 80}),
+        help_text=_("One paragraph a line."),
+    )
+    note = forms.CharField(
+        label=_("correction note"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_("Printed with the article: what was wrong and what is right."),
+    )
+
+
+def _step_action(name):
+    rule = workflow.TRANSITIONS[name]
+
+    def action(modeladmin, request, queryset):
+        done = 0
+        for article in queryset:
+            try:
+                steps.take(name, obj=article, by=request.user)
+                done += 1
+            except workflow.WorkflowError as refused:
+                modeladmin.message_user(request, f"{article}：{refused}", messages.ERROR)
+        if done:
+            modeladmin.message_user(
+                request,
+                gettext("“%(step)s”: %(count)d article(s).") % {"step": rule.label, "count": done},
+                messages.SUCCESS,
+            )
+
+    action.__name__ = f"{name}_selected"
+    action.short_description = rule.label
+    action.allowed_permissions = ("workflow",)
+    return action
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
+    list_display = [
+        "headline",
+        "status_label",
+        "issue_label",
+        "page",
+        "order",
+        "filed_by",
+        "updated_at",
+    ]
+    list_select_related = ["page__issue__publication", "created_by__person"]
+    list_filter = [
+        "status",
+        "page__issue__publication",
+        ("page__issue__date", admin.DateFieldListFilter),
+    ]
+    search_fields = ["headline", "subheadline", "body"]
+    inlines = [BylineInline, PhotoInline, CorrectionInline]
+    actions = [_step_action("submit"), _step_action("approve")]
+    workflow_fields = [
+        "status_label",
+        "placement",
+        "version",
+        "filed_by",
+        "created_at",
+        "published_at",
+    ]
+
+    # Who sees and edits what.
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not workflow.sees_all_articles(request.user):
+            queryset = queryset.filter(created_by=request.user)
+        return queryset
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and workflow.can_edit_text(request.user, None)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None:
+            return allowed
+        return allowed and workflow.can_edit_text(request.user, obj)
+
+    def has_workflow_permission(self, request):
+        return request.user.is_staff and bool(
+            request.user.is_superuser or workflow.group_names(request.user)
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        text = [*workflow.TEXT_FIELDS]
+        if obj is not None and self.has_change_permission(request, obj):
+            text.append("expected_version")
+        fieldsets = [(None, {"fields": text})]
+        if obj is not None:
+            fieldsets.append((_("Workflow"), {"fields": self.workflow_fields}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.workflow_fields)
+        if not workflow.can_edit_text(request.user, obj):
+            readonly += workflow.TEXT_FIELDS
+        return readonly
+
+    # Saving goes through the services: version check, author, status untouched.
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.save_text(
+                article=obj,
+                by=request.user,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        else:
+            services.file_article(article=obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not form.instance.bylines.exists():
+            # A correspondent filing a story is its byline unless they say otherwise.
+            person = getattr(request.user, "person", None)
+            if person is not None and workflow.CORRESPONDENT in workflow.group_names(request.user):
+                Byline.objects.create(
+                    article=form.instance, person=person, role=Byline.Role.CORRESPONDENT
+                )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.WorkflowError as refused:
+            # A refusal between the form's check and the save (or a crafted POST): nothing
+            # was saved, since the admin's transaction rolled back.
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(
+                steps=workflow.available(obj, request.user),
+                may_correct=workflow.TRANSITIONS["correct"].may(request.user, obj)
+                and obj.status == Article.Status.PUBLISHED,
+                timeline=history.timeline(obj),
+                revisions=history.text_revisions(obj),
+                returned_note=_returned_note(obj),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Display.
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, article):
+        return status_badge(article)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same Chinese-aware index as the public search, over every state staff see.
+        return admin_search(queryset, search_term), False
+
+    @admin.display(description=_("issue"), ordering="page__issue__date")
+    def issue_label(self, article):
+        return article.issue
+
+    @admin.display(description=_("filed by"), ordering="created_by")
+    def filed_by(self, article):
+        return services.display_name(article.created_by) if article.created_by_id else "-"
+
+    @admin.display(description=_("placement"))
+    def placement(self, article):
+        if article.page_id is None:
+            return gettext("not placed")
+        return gettext("%(issue)s %(page)s, position %(order)s") % {
+            "issue": article.issue,
+            "page": article.page,
+            "order": article.order,
+        }
+
+    # Workflow steps and corrections, as plain POST forms.
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/step/<str:name>/",
+                self.admin_site.admin_view(self.step_view),
+                name="articles_article_step",
+            ),
+            path(
+                "<int:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="articles_article_correct",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _visible(self, request, object_id):
+        return get_object_or_404(
+            self.get_queryset(request).select_related("page__issue"), pk=object_id
+        )
+
+    def step_view(self, request, object_id, name):
+        return require_POST(self._step)(request, object_id, name)
+
+    def _step(self, request, object_id, name):
+        article = self._visible(request, object_id)
+        try:
+            steps.take(name, obj=article, by=request.user, note=request.POST.get("note", ""))
+        except workflow.WorkflowError as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext("“%(article)s”: %(step)s.")
+                % {"article": article, "step": workflow.TRANSITIONS[name].label},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def correct_view(self, request, object_id):
+        article = self._visible(request, object_id)
+        if not workflow.TRANSITIONS["correct"].may(request.user, article):
+            raise workflow.NotAllowed(gettext("Only the responsible editor makes corrections."))
+        form = CorrectionForm(request.POST or None, initial={"text": article.body})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.correct(
+                    article=article,
+                    by=request.user,
+                    text=form.cleaned_data["text"],
+                    note=form.cleaned_data["note"],
+                )
+            except workflow.WorkflowError as refused:
+                form.add_error(None, str(refused))
+            else:
+                self.message_user(request, gettext("Correction published."), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_change", args=[article.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Correct “%(article)s”") % {"article": article},
+            "article": article,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/articles/article/correct.html", context)
+
+
+def _returned_note(article):
+    if article.status != Article.Status.DRAFT:
+        return None
+    last = (
+        Transition.objects.filter(article=article)
+        .order_by("-at", "-pk")
+        .values("action", "note")
+        .first()
+    )
+    if last and last["action"] == "return_to_author":
+        return last["note"]
+    return None
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "photographer", "article", "page"]
+    list_select_related = ["photographer", "article", "page__issue__publication"]
+    search_fields = ["caption", "photographer__name"]
+    autocomplete_fields = ["photographer", "article", "page"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not workflow.sees_all_articles(request.user):
+            queryset = queryset.filter(article__created_by=request.user)
+        return queryset
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or obj.article_id is None:
+            return allowed
+        return allowed and workflow.can_edit_text(request.user, obj.article)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or obj.article_id is None:
+            return allowed
+        return allowed and workflow.can_edit_text(request.user, obj.article)
+
+
+@admin.register(Byline)
+class BylineAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "article"]
+    list_select_related = ["person", "article"]
+    list_filter = ["role"]
+    search_fields = ["person__name", "article__headline"]
+    autocomplete_fields = ["person", "article"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not workflow.sees_all_articles(request.user):
+            queryset = queryset.filter(article__created_by=request.user)
+        return queryset
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None:
+            return allowed
+        return allowed and workflow.can_edit_text(request.user, obj.article)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None:
+            return allowed
+        return allowed and workflow.can_edit_text(request.user, obj.article)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """A record of published corrections; they are made from the article's page."""
+
+    list_display = ["article", "created_at", "created_by"]
+    list_select_related = ["article", "created_by"]
+    date_hierarchy = "created_at"
+    search_fields = ["note", "article__headline"]
+    fields = ["article", "note", "created_at", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    """The audit log: read only, for everyone."""
+
+    list_display = ["at", "by", "action_label", "from_state", "to_state", "article", "issue"]
+    list_select_related = ["by", "article", "issue__publication"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+    search_fields = ["note", "article__headline"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, transition):
+        return history.step_label(transition.action)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

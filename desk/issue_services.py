@@ -1,0 +1,138 @@
+"""Issue steps of the editorial workflow: layout, sign-off and publication.
+
+The table of who may do what is articles/workflow.py. Publishing touches the issue and all its
+placed articles, so it is one transaction with the rows locked: it changes everything with one
+timestamp, or nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from desk import workflow
+from articles.models import Article
+from desk.services import log
+from issues.models import Issue
+
+
+def _lock(issue: Issue) -> Issue:
+    return Issue.objects.select_for_update().get(pk=issue.pk)
+
+
+def _move(name: str, *, issue: Issue, by: AbstractBaseUser, note: str = "") -> Issue:
+    locked = _lock(issue)
+    rule = workflow.check(name, locked, by, note=note)
+    from_state = locked.status
+    locked.status = rule.target
+    locked.save(update_fields=["status", "updated_at"])
+    log(by=by, action=name, from_state=from_state, to_state=rule.target, note=note, issue=locked)
+    issue.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def start_layout(*, issue: Issue, by: AbstractBaseUser) -> Issue:
+    return _move("start_layout", issue=issue, by=by)
+
+
+@transaction.atomic
+def mark_ready(*, issue: Issue, by: AbstractBaseUser) -> Issue:
+    return _move("mark_ready", issue=issue, by=by)
+
+
+@transaction.atomic
+def reopen_layout(*, issue: Issue, by: AbstractBaseUser) -> Issue:
+    return _move("reopen_layout", issue=issue, by=by)
+
+
+def _lock_articles(issue: Issue) -> list[Article]:
+    # Ordered by key, not by the model's default (a join), so that the lock covers only
+    # article rows, taken in the same order by every publisher.
+    return list(
+        Article.objects.select_for_update(of=("self",)).filter(page__issue=issue).order_by("pk")
+    )
+
+
+@transaction.atomic
+def publish_issue(*, issue: Issue, by: AbstractBaseUser) -> Issue:
+    """签发: the issue and every placed article on its pages become published, with one
+    timestamp. Refused, changing nothing, unless every page has an article and every article
+    on the pages was approved and placed."""
+    locked = _lock(issue)
+    articles = _lock_articles(locked)
+    workflow.check("publish_issue", locked, by)
+    now = timezone.now()
+    for article in articles:
+        if article.status != Article.Status.PLACED:
+            continue
+        workflow.check("publish", article, by)
+        article.status = Article.Status.PUBLISHED
+        article.published_at = now
+        article._history_user = by
+        article.save()
+        log(
+            by=by,
+            action="publish",
+            from_state=Article.Status.PLACED,
+            to_state=Article.Status.PUBLISHED,
+            at=now,
+            article=article,
+        )
+    from_state = locked.status
+    locked.status = Issue.Status.PUBLISHED
+    locked.published_at = now
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    log(
+        by=by,
+        action="publish_issue",
+        from_state=from_state,
+        to_state=locked.status,
+        at=now,
+        issue=locked,
+    )
+    issue.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def unpublish_issue(*, issue: Issue, by: AbstractBaseUser, reason: str) -> Issue:
+    """Take a published issue off the public site: back to ready, its published articles back
+    to placed (withdrawn ones stay withdrawn), the reason in the log of each."""
+    locked = _lock(issue)
+    articles = _lock_articles(locked)
+    workflow.check("unpublish_issue", locked, by, note=reason)
+    now = timezone.now()
+    for article in articles:
+        if article.status != Article.Status.PUBLISHED:
+            continue
+        workflow.check("unpublish", article, by, note=reason)
+        article.status = Article.Status.PLACED
+        article.published_at = None
+        article._history_user = by
+        article.save()
+        log(
+            by=by,
+            action="unpublish",
+            from_state=Article.Status.PUBLISHED,
+            to_state=Article.Status.PLACED,
+            note=reason,
+            at=now,
+            article=article,
+        )
+    from_state = locked.status
+    locked.status = Issue.Status.READY
+    locked.published_at = None
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    log(
+        by=by,
+        action="unpublish_issue",
+        from_state=from_state,
+        to_state=locked.status,
+        note=reason,
+        at=now,
+        issue=locked,
+    )
+    issue.refresh_from_db()
+    return locked

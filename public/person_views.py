@@ -1,0 +1,219 @@
+"""The public person page, and one section of it (one role) page by page."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy
+
+from articles.models import Article, Byline, Photo
+from public.caching import cache_public_page
+from issues.models import Issue
+from people.models import Person
+
+# The newest items each section shows on the person page, and a section page's length.
+SECTION_SIZE = 20
+
+_ROLE_ORDER = [choice.value for choice in Byline.Role]
+_BYLINE_ORDER = ["-article__page__issue__date", "article__page__number", "article__order", "id"]
+_PHOTO_ORDER = ["-issue_date", "order", "id"]
+# Sections that are not byline roles: their URL slug and heading.
+_OTHER_SECTIONS = {
+    "photos": gettext_lazy("Photos"),
+    "responsible-editor": gettext_lazy("Responsible editor"),
+    "layout": gettext_lazy("Layout"),
+}
+
+
+def _bylines(person, user):
+    # The visibility subquery is narrowed to this person's work: unnarrowed, PostgreSQL
+    # hashes every published article of the archive for each request (tens of ms).
+    visible = Article.objects.visible_to(user).filter(bylines__person=person)
+    return (
+        Byline.objects.filter(person=person, article__in=visible)
+        .select_related("article__page__issue__publication")
+        .defer("article__body")
+    )
+
+
+def _photos(person, user):
+    visible_articles = Article.objects.visible_to(user).filter(photos__photographer=person)
+    visible_issues = Issue.objects.visible_to(user).filter(pages__photos__photographer=person)
+    return (
+        Photo.objects.filter(photographer=person)
+        .filter(Q(article__in=visible_articles) | Q(page__issue__in=visible_issues))
+        .select_related("article__page__issue__publication", "page__issue__publication")
+        .defer("article__body")
+        # A photo reaches its issue through its article or, for photo news, its page.
+        .annotate(issue_date=Coalesce("article__page__issue__date", "page__issue__date"))
+    )
+
+
+def _issues(person, user, section):
+    issues = Issue.objects.visible_to(user).select_related("publication").latest_first()
+    if section == "responsible-editor":
+        return issues.filter(responsible_editor=person)
+    return issues.filter(layout_credits__person=person)
+
+
+def _attach_issue(photos):
+    for photo in photos:
+        photo.issue = photo.article.page.issue if photo.article_id else photo.page.issue
+    return photos
+
+
+def _only_publication(issues):
+    """The header names the paper when all the work shown is in one."""
+    publications = {issue.publication for issue in issues}
+    return publications.pop() if len(publications) == 1 else None
+
+
+@dataclass
+class Section:
+    """One section of a person page: its URL slug, heading, kind of item ("articles",
+    "photos" or "issues"), the items shown, how many there are in all, and whether to link
+    to the section's own pages for the rest."""
+
+    slug: str
+    label: str
+    kind: str
+    items: list
+    total: int
+    see_all: bool = False
+
+    @property
+    def shown_total(self):
+        # 1,234: grouped whatever the locale's formats say (zh-hans does not group).
+        return f"{self.total:,}"
+
+
+@cache_public_page(scope="site")
+def person_detail(request, pk):
+    """The newest SECTION_SIZE items of each thing a person did, by role, with the totals
+    and a link to each section's full list (``person_section``).
+
+    Queries: 1 the person; 2 the newest bylines of each role (a row number per role) with
+    article, page, issue and publication, each row carrying its role's total; 3 the newest
+    photos with the same (through the article or, for photo news, the page) and the total;
+    4 the newest issues they signed off as 责任编辑 and the total; 5 the same for the
+    issues they laid out (组版). The totals are window counts, so no query more.
+    """
+    user = request.user
+    person = get_object_or_404(Person, pk=pk)
+    bylines = list(
+        _bylines(person, user)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("role"), order_by=_BYLINE_ORDER),
+            total=Window(Count("id"), partition_by=F("role")),
+        )
+        .filter(rank__lte=SECTION_SIZE)
+        .order_by(*_BYLINE_ORDER)
+    )
+    photos = _attach_issue(
+        list(
+            _photos(person, user)
+            .annotate(total=Window(Count("id")))
+            .order_by(*_PHOTO_ORDER)[:SECTION_SIZE]
+        )
+    )
+    edited, laid_out = (
+        list(_issues(person, user, section).annotate(total=Window(Count("id")))[:SECTION_SIZE])
+        for section in ("responsible-editor", "layout")
+    )
+    if not (bylines or photos or edited or laid_out) and not user.is_staff:
+        # A name with no published work is nobody's business yet.
+        raise Http404
+
+    shown_issues = [byline.article.page.issue for byline in bylines]
+    shown_issues += [photo.issue for photo in photos] + edited + laid_out
+
+    by_role = {}
+    for byline in bylines:
+        by_role.setdefault(byline.role, []).append(byline)
+    shown = [
+        (role, Byline.Role(role).label, "articles", rows)
+        for role, rows in sorted(by_role.items(), key=lambda entry: _ROLE_ORDER.index(entry[0]))
+    ]
+    shown += [
+        ("photos", _OTHER_SECTIONS["photos"], "photos", photos),
+        ("responsible-editor", _OTHER_SECTIONS["responsible-editor"], "issues", edited),
+        ("layout", _OTHER_SECTIONS["layout"], "issues", laid_out),
+    ]
+    sections = [
+        Section(
+            slug,
+            label,
+            kind,
+            [row.article for row in rows] if kind == "articles" else rows,
+            # Every row carries its section's window count.
+            total=rows[0].total,
+            see_all=rows[0].total > len(rows),
+        )
+        for slug, label, kind, rows in shown
+        if rows
+    ]
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "publication": _only_publication(shown_issues),
+            "sections": sections,
+            "canonical": request.build_absolute_uri(person.get_absolute_url()),
+        },
+    )
+
+
+@cache_public_page(scope="site")
+def person_section(request, pk, section):
+    """All of one section of a person page (a byline role, photos, issues edited or laid
+    out), newest first, SECTION_SIZE a page (``?page=``).
+
+    An unknown section, a page that is not a number or out of range, or a section with
+    nothing visible is a 404.
+
+    Queries: 1 the person; 2 the section's count; 3 its page of rows with article (or
+    issue), page, issue and publication.
+    """
+    user = request.user
+    person = get_object_or_404(Person, pk=pk)
+    if section in _ROLE_ORDER:
+        label, kind = Byline.Role(section).label, "articles"
+        rows = _bylines(person, user).filter(role=section).order_by(*_BYLINE_ORDER)
+    elif section == "photos":
+        label, kind = _OTHER_SECTIONS[section], "photos"
+        rows = _photos(person, user).order_by(*_PHOTO_ORDER)
+    elif section in _OTHER_SECTIONS:
+        label, kind = _OTHER_SECTIONS[section], "issues"
+        rows = _issues(person, user, section)
+    else:
+        raise Http404
+    paginator = Paginator(rows, SECTION_SIZE, allow_empty_first_page=False)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404 from None
+    items = list(page.object_list)
+    if kind == "articles":
+        items = [byline.article for byline in items]
+        shown_issues = [article.page.issue for article in items]
+    elif kind == "photos":
+        shown_issues = [photo.issue for photo in _attach_issue(items)]
+    else:
+        shown_issues = items
+    return render(
+        request,
+        "people/person_section.html",
+        {
+            "person": person,
+            "publication": _only_publication(shown_issues),
+            "section": Section(section, label, kind, items, paginator.count),
+            "page_obj": page,
+            "canonical": request.build_absolute_uri(
+                f"{request.path}?page={page.number}" if page.number > 1 else request.path
+            ),
+        },
+    )
