@@ -41,8 +41,9 @@ format: install
 	$(VENV)/bin/ruff format .
 
 test: lint
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
-	TESTING=1 $(VENV)/bin/pytest
+	$(VENV)/bin/pytest
 
 bench: install
 	$(PY) bench/run_all.py

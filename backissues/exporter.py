@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from articles.models import Article, Byline, Photo
-from issues.models import Issue, LayoutCredit, Page
 from backissues.textformat import (
     ArticleData,
     BylineData,
@@ -21,6 +20,7 @@ from backissues.textformat import (
     parse,
     to_dict,
 )
+from issues.models import Issue, LayoutCredit, Page
 
 
 def issues_for_export():

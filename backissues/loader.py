@@ -35,10 +35,10 @@ from django.utils.text import slugify
 from pypinyin import lazy_pinyin
 
 from articles.models import Article, Byline, Photo
-from search.index import index_articles
-from issues.models import WEEKDAYS, Issue, LayoutCredit, Page, Publication
 from backissues.textformat import ArticleData, IssueData, PhotoData, to_dict
+from issues.models import WEEKDAYS, Issue, LayoutCredit, Page, Publication
 from people.models import Person
+from search.index import index_articles
 
 # A printed paper is out in the morning of its date.
 PUBLISHED_TIME = datetime.time(6, 0)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
-from desk import workflow
 from articles.models import Article
+from desk import workflow
 from desk.models import Transition
 from desk.services import display_name
 from issues.models import Issue

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from desk import workflow
 from articles.models import Article
+from desk import workflow
 from desk.models import Transition
 from desk.services import display_name
 

@@ -11,8 +11,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from desk import workflow
 from articles.models import Article
+from desk import workflow
 from desk.services import log
 from issues.models import Issue
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from desk import workflow
 from articles.models import Article, Correction
+from desk import workflow
 from desk.models import Transition
 from issues.models import Page
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
-from desk import services
-from desk import workflow
-from desk import issue_services
+from desk import issue_services, services, workflow
 
 _STEPS = {
     "submit": lambda obj, by, note: services.submit(article=obj, by=by),

@@ -131,11 +131,6 @@ STORAGES = {
     # Compressed files with hashed names, served by WhiteNoise with far-future cache headers.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if env.bool("TESTING", default=False):
-    # Tests render templates without running collectstatic first.
-    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    # Test users need a password, not a slow one: each desk persona costs 0.3 s otherwise.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Uploaded page scans (PDF) can be large; keep uploads in files rather than in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

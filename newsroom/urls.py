@@ -5,10 +5,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from search import views as search_views
 from public import issue_views
 from public.caching import cache_public_page
 from public.sitemaps import SITEMAPS
+from search import views as search_views
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article, Byline, Correction, Photo
 from articles.presentation import article_parts, byline_text
-from public.caching import cache_public_page
 from issues.models import Page
+from public.caching import cache_public_page
 
 
 @cache_public_page

@@ -18,8 +18,8 @@ from django_filters.views import FilterView
 
 from articles.models import Article, Byline, Photo
 from articles.presentation import article_parts
-from public.caching import cache_public_page
 from issues.models import Issue, LayoutCredit, Page, Publication
+from public.caching import cache_public_page
 
 
 def _bylines():

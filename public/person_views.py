@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy
 
 from articles.models import Article, Byline, Photo
-from public.caching import cache_public_page
 from issues.models import Issue
 from people.models import Person
+from public.caching import cache_public_page
 
 # The newest items each section shows on the person page, and a section page's length.
 SECTION_SIZE = 20

@@ -3,9 +3,9 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from articles.models import Article, Byline, Correction, Photo
-from public.caching import invalidate_public_pages
 from issues.models import Issue, LayoutCredit, Page, Publication
 from people.models import Person
+from public.caching import invalidate_public_pages
 
 
 def _cached(instance, field):

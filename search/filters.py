@@ -3,10 +3,9 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from articles.models import Byline
 from issues.models import Publication
 from people.models import Person
-
-from articles.models import Byline
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -62,4 +62,3 @@ def index_articles(article_ids: Iterable[int], *, using: str = "default") -> int
         )
         written += len(rows)
     return written
-

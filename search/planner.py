@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from django.db import connections, transaction
 
 from search.models import ArticleSearch
-from search.tokens import operands
+from search.tokens import term_operands
 
 
 @contextmanager
@@ -62,7 +62,6 @@ def ids_plan(using: str):
     return plan(using, enable_bitmapscan="off", max_parallel_workers_per_gather="0")
 
 
-
 # Per database: (time read, {lexeme: share of rows}, rows), from PostgreSQL's statistics.
 statistics: dict[str, tuple[float, dict[str, float], float]] = {}
 STATISTICS_MAX_AGE = 600  # seconds; ANALYZE (autovacuum) refreshes them rarely anyway
@@ -103,7 +102,6 @@ def at_most(terms, using: str) -> float:
     lexemes = [
         operand.split(":")[0][1:-1].replace("''", "'")
         for term in terms
-        for _, operand in operands(term)
+        for _, operand in term_operands(term)
     ]
     return min((shares.get(lexeme, 0.0) for lexeme in lexemes), default=0.0) * rows
-

@@ -26,8 +26,8 @@ from django.db import connections
 from django.db.models import Case, F, Q, Value, When
 
 from articles.models import Article
+from search import planner
 from search.models import ArticleSearch
-from search.planner import at_most, gin_bitmap_plan, ids_plan, lexeme_shares, plan
 from search.snippets import snippet
 from search.tokens import CJK_RUN, all_of_literal, query_terms, tsquery_literal
 
@@ -83,7 +83,6 @@ def filter_matching(queryset, terms: list[str]):
     if long_terms:
         queryset = queryset.filter(search__vector=TsQuery(tsquery_literal(long_terms)))
     return queryset.filter(_substring_q(short_terms))
-
 
 
 def _headline_hit(terms):
@@ -215,10 +214,10 @@ def _count_plan(matched, terms):
     long_terms, _ = _split(terms)
     using = matched.db
     if long_terms and _vendor(matched) == "postgresql":
-        _, rows = lexeme_shares(using)
-        if not rows or at_most(long_terms, using) <= COMMON_SHARE * rows:
-            return gin_bitmap_plan(using)
-    return plan(using)
+        _, rows = planner.lexeme_shares(using)
+        if not rows or planner.at_most(long_terms, using) <= COMMON_SHARE * rows:
+            return planner.gin_bitmap_plan(using)
+    return planner.plan(using)
 
 
 def _newest_matches(matched, terms) -> list[int] | None:
@@ -234,13 +233,13 @@ def _newest_matches(matched, terms) -> list[int] | None:
     if (
         _vendor(matched) != "postgresql"
         or not long_terms
-        or at_most(long_terms, using) > SORT_PROBE
+        or planner.at_most(long_terms, using) > SORT_PROBE
     ):
         return None
     wanted = COUNT_CAP + 1
     # A little more than needed: a few of them may not be matches after all.
     fetch = wanted * 5 // 4
-    with gin_bitmap_plan(using), connections[using].cursor() as cursor:
+    with planner.gin_bitmap_plan(using), connections[using].cursor() as cursor:
         # Django orders "-search__date" DESC, which puts undated rows first: so here.
         cursor.execute(
             "SELECT article_id, count(*) OVER () FROM ("
@@ -254,7 +253,7 @@ def _newest_matches(matched, terms) -> list[int] | None:
         return []
     if rows[0][1] > SORT_PROBE:
         return None  # the statistics were out of date
-    with ids_plan(using):
+    with planner.ids_plan(using):
         newest = list(
             matched.filter(pk__in=[pk for pk, _ in rows])
             .order_by("-search__date", "-pk")
@@ -270,4 +269,3 @@ def admin_search(queryset, search_term: str):
     if not search_term.strip():
         return queryset
     return filter_matching(queryset, query_terms(search_term))
-

@@ -9,11 +9,10 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from articles.models import Article, Byline, Correction, Photo
 from issues.models import Issue
 from people.models import Person
-
 from search.index import index_articles
-from articles.models import Article, Byline, Correction, Photo
 
 
 def _reindex(article_ids, using):

@@ -70,7 +70,6 @@ def vector_literal(fields: Iterable[tuple[str, str]]) -> str:
     return " ".join(f"{_quote(token)}:{','.join(found)}" for token, found in positions.items())
 
 
-
 def query_terms(q: str) -> list[str]:
     """The terms of a query: runs of letters and digits, in order, without repeats.
 
@@ -82,7 +81,7 @@ def query_terms(q: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def operands(term: str, weight: str = "") -> list[tuple[int, str]]:
+def term_operands(term: str, weight: str = "") -> list[tuple[int, str]]:
     """(unit offset, tsquery operand) of a term's tokens.
 
     A CJK run of two or more characters is its bigrams (the run's last character is implied
@@ -109,7 +108,7 @@ def operands(term: str, weight: str = "") -> list[tuple[int, str]]:
 
 def _phrase(term: str, weight: str = "") -> str:
     """A tsquery phrase matching the term as a substring of one segment."""
-    items = operands(term, weight)
+    items = term_operands(term, weight)
     literal = items[0][1]
     for (before, _), (after, operand) in zip(items, items[1:], strict=False):
         literal += f" <{after - before}> {operand}"
@@ -123,5 +122,5 @@ def tsquery_literal(terms: Iterable[str], weight: str = "") -> str:
 def all_of_literal(terms: Iterable[str]) -> str:
     """Every token of the terms, anywhere: a superset of the phrases that the GIN index
     answers by itself, without re-reading any vector (no phrase operator, no weight)."""
-    operands = dict.fromkeys(operand for term in terms for _, operand in operands(term))
+    operands = dict.fromkeys(operand for term in terms for _, operand in term_operands(term))
     return " & ".join(operands)

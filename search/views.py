@@ -1,8 +1,8 @@
 from django.shortcuts import render
 
+from articles.models import Article
 from search import query, tokens
 from search.filters import ArticleSearchFilter
-from articles.models import Article
 
 
 def search_view(request):

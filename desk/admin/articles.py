@@ -17,10 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from desk import history, services, steps, workflow
-from search.query import admin_search
 from articles.models import Article, Byline, Correction, Photo
+from desk import history, services, steps, workflow
 from desk.models import Transition
+from search.query import admin_search
 
 # The desk on the admin home page (articles/templatetags/desk.py).
 admin.site.index_template = "admin/newsroom_index.html"

@@ -9,13 +9,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from desk import history
-from desk import services
-from desk import steps
-from desk import workflow
-from desk.admin.articles import status_badge
 from articles.models import Article
-
+from desk import history, services, steps, workflow
+from desk.admin.articles import status_badge
 from issues.models import Issue, LayoutCredit, Page, Publication
 
 

@@ -12,11 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args, **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key != "TESTING"
-    }
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

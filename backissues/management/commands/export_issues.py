@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from backissues.exporter import issue_to_data, issues_for_export, lossy_text
-from issues.models import Issue, Publication
 from backissues.textformat import render
+from issues.models import Issue, Publication
 
 # Issues read per round of queries: memory stays flat however long the archive is.
 CHUNK = 100

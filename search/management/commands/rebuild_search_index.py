@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from search.index import index_articles
 from articles.models import Article
+from search.index import index_articles
 from search.models import ArticleSearch
 
 

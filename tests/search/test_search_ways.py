@@ -27,7 +27,7 @@ def ways():
     """(name, patches) for each way; on SQLite they all take the same one."""
     return [
         (SORTED, []),
-        (COMMON, [mock.patch.object(query, "at_most", return_value=10**9)]),
+        (COMMON, [mock.patch.object(planner, "at_most", return_value=10**9)]),
         (FALLBACK, [mock.patch.object(query, "SORT_PROBE", 1)]),
     ]
 
