@@ -130,6 +130,12 @@ class Article(models.Model):
     def paragraphs(self):
         return [p for p in self.body.split("\n") if p.strip()]
 
+    @staticmethod
+    def tidy_body(text: str) -> str:
+        """Body text as it is stored: one paragraph a line, without blank lines or the spaces
+        around them, whatever line breaks a browser or a paste sent."""
+        return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
 
 class Byline(models.Model):
     class Role(models.TextChoices):

@@ -35,8 +35,10 @@ from django.utils.text import slugify
 from pypinyin import lazy_pinyin
 
 from articles.models import Article, Byline, Photo
-from backissues.textformat import ArticleData, IssueData, PhotoData, to_dict
-from issues.models import WEEKDAYS, Issue, LayoutCredit, Page, Publication
+from backissues.exporter import issue_to_data
+from backissues.textformat import ArticleData, IssueData, LineError, PhotoData, to_dict
+from issues.dates import weekday_name
+from issues.models import Issue, LayoutCredit, Page, Publication
 from people.models import Person
 from search.index import index_articles
 
@@ -44,16 +46,8 @@ from search.index import index_articles
 PUBLISHED_TIME = datetime.time(6, 0)
 
 
-class LoadError(Exception):
-    """An issue the database cannot take as it is; ``line`` is 1-based or None."""
-
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message, line)
-        self.message = message
-        self.line = line
-
-    def __str__(self) -> str:
-        return f"{self.line}: {self.message}" if self.line is not None else self.message
+class LoadError(LineError):
+    """An issue the database cannot take as it is."""
 
 
 @dataclass
@@ -93,8 +87,6 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
         .first()
     )
     if existing is not None:
-        from backissues.exporter import issue_to_data
-
         if to_dict(issue_to_data(existing), full=True) == to_dict(incoming, full=True):
             return LoadResult("unchanged", existing)
         if not replace:
@@ -300,7 +292,7 @@ def normalized(
     return dataclasses.replace(
         data,
         publication=dataclasses.replace(data.publication, sponsors=sponsors, sponsor_role=role),
-        weekday=WEEKDAYS[data.date.weekday()],
+        weekday=weekday_name(data.date),
         epaper_url=epaper_url,
         submission_email=submission_email,
         pages=pages,

@@ -63,6 +63,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from issues.dates import WEEKDAYS, weekday_name
+
 __all__ = [
     "ROLE_WORDS",
     "ArticleData",
@@ -80,8 +82,16 @@ __all__ = [
 ]
 
 
-class FormatError(ValueError):
-    """A file that cannot be read; ``line`` is 1-based, or None when it is about the whole file."""
+def at_line(line: int | None, message: str) -> str:
+    """How every import message reads: "12: what is wrong", or the message alone."""
+    return f"{line}: {message}" if line is not None else message
+
+
+class LineError(Exception):
+    """An error about one line of an issue file (1-based), or the whole file when line is None.
+
+    The base of FormatError (the text cannot be read) and the loader's LoadError (the database
+    cannot take it): import_issues reports both as FILE:LINE: message."""
 
     def __init__(self, message: str, line: int | None = None):
         super().__init__(message, line)
@@ -89,13 +99,20 @@ class FormatError(ValueError):
         self.line = line
 
     def __str__(self) -> str:
-        return f"{self.line}: {self.message}" if self.line is not None else self.message
+        return at_line(self.line, self.message)
+
+
+class FormatError(LineError, ValueError):
+    """A file that cannot be read."""
 
 
 @dataclass
 class FormatWarning:
     line: int | None
     message: str
+
+    def __str__(self) -> str:
+        return at_line(self.line, self.message)
 
 
 @dataclass
@@ -183,7 +200,6 @@ METADATA_KEYS = {
     "责任编辑": "responsible_editor",
     "组版": "layout",
 }
-WEEKDAYS = "一二三四五六日"
 
 _ROLE_ALT = "|".join(ROLE_WORDS)
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -197,13 +213,13 @@ _CREDIT = re.compile(
 _BYLINE = re.compile(
     r"^(?P<dateline>[^()（）\s，,。：:]{0,12})\s*[(（](?P<inner>[^()（）]*)[)）]", re.DOTALL
 )
-_BYLINE_SPLIT = re.compile(r"[\s、，,]+")
 _ROLE_PREFIX = re.compile(rf"^({_ROLE_ALT})(.*)$", re.DOTALL)
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
 _TOTAL_NUMBER = re.compile(r"总\s*第\s*([^\s期|｜]*)\s*期")
 _YEAR_NUMBER = re.compile(r"第\s*([^\s期|｜]*)\s*期")
 _METADATA = re.compile(r"^([^\s:：()（）#]{1,12})\s*[:：]\s*(.*)$", re.DOTALL)
+# Names in a byline or a metadata value are separated by spaces, 、 or commas.
 _NAME_SPLIT = re.compile(r"[\s、，,]+")
 # Sentence-final punctuation, optionally followed by closing quotes/brackets: ends a paragraph.
 _FINAL = re.compile(r"[。！？!?…][”’」』）)】\"'》]*$")
@@ -345,8 +361,7 @@ class _Parser:
         if weekday and WEEKDAYS.index(weekday[-1].replace("天", "日")) != date.weekday():
             self.warn(
                 block.line,
-                f"weekday {weekday} does not match {date.isoformat()} "
-                f"(星期{WEEKDAYS[date.weekday()]})",
+                f"weekday {weekday} does not match {date.isoformat()} ({weekday_name(date)})",
             )
         total = _TOTAL_NUMBER.search(rest)
         if total:
@@ -562,7 +577,7 @@ def _take_byline(article: ArticleData, text: str) -> str:
         return text
     bylines: list[BylineData] = []
     role = ""
-    for token in _BYLINE_SPLIT.split(match.group("inner")):
+    for token in _NAME_SPLIT.split(match.group("inner")):
         if not token:
             continue
         prefixed = _ROLE_PREFIX.match(token)
@@ -831,7 +846,7 @@ def _article_fields(data: dict) -> ArticleData:
 
 
 def _weekday_of(iso_date: str) -> str:
-    return "星期" + WEEKDAYS[datetime.date.fromisoformat(iso_date).weekday()]
+    return weekday_name(datetime.date.fromisoformat(iso_date))
 
 
 def from_dict(data: dict) -> IssueData:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
 from articles.models import Article
-from desk import workflow
+from desk import steps, workflow
 from desk.models import Transition
 from desk.services import display_name
 from issues.models import Issue
@@ -100,7 +100,7 @@ def chief_desk(user) -> dict:
         "pages": pages,
         "counts": [(label, counts.get(value, 0)) for value, label in A.choices],
         "blockers": workflow.publish_blockers(issue) if not issue.is_published else [],
-        "steps": workflow.available(issue, user),
+        "steps": steps.buttons(issue, user),
     }
 
 

@@ -13,8 +13,6 @@ from desk import workflow
 from desk.models import Transition
 from desk.services import display_name
 
-TRACKED = ("headline", "subheadline", "dateline", "body")
-
 
 @dataclass
 class Revision:
@@ -69,7 +67,7 @@ def text_revisions(article: Article) -> list[Revision]:
     previous = None
     for record in records:
         changes = []
-        for name in TRACKED:
+        for name in workflow.TEXT_FIELDS:
             before = getattr(previous, name, "") if previous is not None else ""
             after = getattr(record, name)
             if before != after:

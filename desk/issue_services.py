@@ -1,6 +1,6 @@
 """Issue steps of the editorial workflow: layout, sign-off and publication.
 
-The table of who may do what is articles/workflow.py. Publishing touches the issue and all its
+The table of who may do what is desk/workflow.py. Publishing touches the issue and all its
 placed articles, so it is one transaction with the rows locked: it changes everything with one
 timestamp, or nothing.
 """
@@ -55,84 +55,87 @@ def _lock_articles(issue: Issue) -> list[Article]:
     )
 
 
-@transaction.atomic
-def publish_issue(*, issue: Issue, by: AbstractBaseUser) -> Issue:
-    """签发: the issue and every placed article on its pages become published, with one
-    timestamp. Refused, changing nothing, unless every page has an article and every article
-    on the pages was approved and placed."""
+def _switch(
+    *,
+    issue: Issue,
+    by: AbstractBaseUser,
+    action: str,
+    article_action: str,
+    article_from: str,
+    article_to: str,
+    issue_to: str,
+    published_at,
+    note: str = "",
+) -> Issue:
+    """Publishing and unpublishing, which mirror each other: the issue and its articles in
+    state article_from move together, locked, with one timestamp and a log line each."""
     locked = _lock(issue)
     articles = _lock_articles(locked)
-    workflow.check("publish_issue", locked, by)
+    workflow.check(action, locked, by, note=note)
     now = timezone.now()
     for article in articles:
-        if article.status != Article.Status.PLACED:
+        if article.status != article_from:
             continue
-        workflow.check("publish", article, by)
-        article.status = Article.Status.PUBLISHED
-        article.published_at = now
+        workflow.check(article_action, article, by, note=note)
+        article.status = article_to
+        article.published_at = published_at(now)
         article._history_user = by
         article.save()
         log(
             by=by,
-            action="publish",
-            from_state=Article.Status.PLACED,
-            to_state=Article.Status.PUBLISHED,
+            action=article_action,
+            from_state=article_from,
+            to_state=article_to,
+            note=note,
             at=now,
             article=article,
         )
     from_state = locked.status
-    locked.status = Issue.Status.PUBLISHED
-    locked.published_at = now
+    locked.status = issue_to
+    locked.published_at = published_at(now)
     locked.save(update_fields=["status", "published_at", "updated_at"])
     log(
         by=by,
-        action="publish_issue",
+        action=action,
         from_state=from_state,
-        to_state=locked.status,
+        to_state=issue_to,
+        note=note,
         at=now,
         issue=locked,
     )
     issue.refresh_from_db()
     return locked
+
+
+@transaction.atomic
+def publish_issue(*, issue: Issue, by: AbstractBaseUser) -> Issue:
+    """签发: the issue and every placed article on its pages become published, with one
+    timestamp. Refused, changing nothing, unless every page has an article and every article
+    on the pages was approved and placed."""
+    return _switch(
+        issue=issue,
+        by=by,
+        action="publish_issue",
+        article_action="publish",
+        article_from=Article.Status.PLACED,
+        article_to=Article.Status.PUBLISHED,
+        issue_to=Issue.Status.PUBLISHED,
+        published_at=lambda now: now,
+    )
 
 
 @transaction.atomic
 def unpublish_issue(*, issue: Issue, by: AbstractBaseUser, reason: str) -> Issue:
     """Take a published issue off the public site: back to ready, its published articles back
     to placed (withdrawn ones stay withdrawn), the reason in the log of each."""
-    locked = _lock(issue)
-    articles = _lock_articles(locked)
-    workflow.check("unpublish_issue", locked, by, note=reason)
-    now = timezone.now()
-    for article in articles:
-        if article.status != Article.Status.PUBLISHED:
-            continue
-        workflow.check("unpublish", article, by, note=reason)
-        article.status = Article.Status.PLACED
-        article.published_at = None
-        article._history_user = by
-        article.save()
-        log(
-            by=by,
-            action="unpublish",
-            from_state=Article.Status.PUBLISHED,
-            to_state=Article.Status.PLACED,
-            note=reason,
-            at=now,
-            article=article,
-        )
-    from_state = locked.status
-    locked.status = Issue.Status.READY
-    locked.published_at = None
-    locked.save(update_fields=["status", "published_at", "updated_at"])
-    log(
+    return _switch(
+        issue=issue,
         by=by,
         action="unpublish_issue",
-        from_state=from_state,
-        to_state=locked.status,
+        article_action="unpublish",
+        article_from=Article.Status.PUBLISHED,
+        article_to=Article.Status.PLACED,
+        issue_to=Issue.Status.READY,
+        published_at=lambda now: None,
         note=reason,
-        at=now,
-        issue=locked,
     )
-    issue.refresh_from_db()
-    return locked

@@ -115,7 +115,7 @@ def correct(*, article: Article, by: AbstractBaseUser, text: str, note: str) -> 
     in the revision history."""
     locked = _lock(article)
     workflow.check("correct", locked, by, note=note)
-    text = "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    text = Article.tidy_body(text)
     if not text:
         raise workflow.InvalidTransition(gettext("A corrected text cannot be empty."))
     if text == locked.body:

@@ -5,6 +5,9 @@ Only dispatch: each step's rules and effects are in its service function.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from desk import issue_services, services, workflow
@@ -36,3 +39,27 @@ def take(name: str, *, obj, by, note: str = ""):
     if rule is None or not rule.direct or not isinstance(obj, rule.model):
         raise workflow.InvalidTransition(gettext("Unknown step."))
     return _STEPS[name](obj, by, note)
+
+
+@dataclass(frozen=True)
+class Button:
+    """A step the user may take, as the admin shows it: a POST form to ``url``."""
+
+    name: str
+    label: str
+    needs_note: bool
+    url: str
+
+
+def buttons(obj, user) -> list[Button]:
+    """The buttons for the direct steps this user may take on an article or an issue now."""
+    url_name = f"admin:{obj._meta.app_label}_{obj._meta.model_name}_step"
+    return [
+        Button(
+            name=rule.name,
+            label=rule.label,
+            needs_note=rule.needs_note,
+            url=reverse(url_name, args=[obj.pk, rule.name]),
+        )
+        for rule in workflow.available(obj, user)
+    ]

@@ -12,7 +12,7 @@ Who may edit an article's text (not a transition, but the same rules) is `can_ed
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article
 from issues.models import Issue
 
-# The four groups of the desk, created by a data migration; names exactly as in design.md.
+# The four groups of the desk, created by a data migration (articles/0003); these names are
+# what staff see in the admin and what README's desk section lists.
 CORRESPONDENT = "通讯员"
 EDITOR = "编辑"
 LAYOUT = "组版"
@@ -87,7 +88,6 @@ class Rule:
     guard: Callable[..., list[str]] | None = None
     # False: taken only as part of an issue step (publishing publishes the placed articles).
     direct: bool = True
-    extra: dict = field(default_factory=dict)
 
     def may(self, user, obj=None) -> bool:
         """Whether the user's groups allow this step on obj (state aside)."""

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+from issues.dates import weekday_name
 
 
 class Publication(models.Model):
@@ -136,7 +136,7 @@ class Issue(models.Model):
 
     @property
     def weekday(self):
-        return WEEKDAYS[self.date.weekday()]
+        return weekday_name(self.date)
 
     @property
     def is_published(self):

@@ -116,11 +116,11 @@ def _bump(names):
 def invalidate_public_pages(publication=None):
     """Make every cached public page that may show changed data stale, in all processes.
 
-    Signals call this on save/delete of Publication, Issue, LayoutCredit, Page, Article,
-    Byline, Photo, Correction and Person. Code that writes with ``bulk_create``,
-    ``QuerySet.update()`` or raw SQL sends no signals and must call it itself once its
-    transaction is done (the back-issue loader after an import, ``publish_issue`` after
-    publishing).
+    Signals (public/signals.py) call this on save/delete of Publication, Issue,
+    LayoutCredit, Page, Article, Byline, Photo, Correction and Person. Code that writes only
+    with ``bulk_create``, ``QuerySet.update()`` or raw SQL sends no signals and must call it
+    itself. The back-issue loader and the desk's steps need not: each saves the Issue row
+    (or an article) with ``save()``, and that signal makes the publication's pages stale.
 
     ``publication`` (a Publication or its slug) limits the invalidation to that
     publication's pages plus the pages that span publications (home, people, sitemap);

@@ -17,10 +17,10 @@ from search.tokens import term_operands
 def plan(using: str, **settings: str):
     """Within the block, PostgreSQL plans with these settings (enable_seqscan="off", …).
 
-    Its cost model does not count the TOAST read (~7 µs, 10 kB) of testing a row's vector.
-    With a LIMIT it then prefers walking a primary key and testing every row: for a word in
-    a fifth of the archive that reads ~5,500 vectors to find 1,001 matches (40–55 ms), where
-    a bitmap scan of the GIN index reads none for a one-bigram query and only the matches'
+    Its cost model does not count the TOAST read (~10 kB) of testing a row's vector. With a
+    LIMIT it then prefers walking a primary key and testing every row: for a word in a
+    fifth of the archive that reads thousands of vectors to find a thousand matches (figures
+    in bench/RESULTS.md, Search), where a bitmap scan of the GIN index reads none for a one-bigram query and only the matches'
     for a phrase. Given a list of ids, it re-checks all the phrase's matches off the GIN
     index rather than look up the few ids. The settings are local to the transaction, and
     restored on the way out, as the block may run inside a longer one (tests,
@@ -69,7 +69,7 @@ STATISTICS_MAX_AGE = 600  # seconds; ANALYZE (autovacuum) refreshes them rarely 
 
 def lexeme_shares(using: str) -> tuple[dict[str, float], float]:
     """The commonest lexemes of the index with the share of rows holding each, and the number
-    of rows: ANALYZE's most_common_elems, read once in a while (a query of ~8 ms) and kept
+    of rows: ANALYZE's most_common_elems, read once in a while and kept
     in the process. The default statistics target keeps ~1,000 of them: on the benchmark's
     archive every lexeme in more than 7% of the articles, and SORT_PROBE is 10%."""
     now = time.monotonic()

@@ -35,8 +35,9 @@ from search.tokens import CJK_RUN, all_of_literal, query_terms, tsquery_literal
 CANDIDATES = 100
 COUNT_CAP = 200
 # The newest matches of a word in at most SORT_PROBE articles are sorted out of the GIN
-# index's matches (~0.6 µs each); beyond, walking the date index and testing each row's
-# vector (~7 µs, a TOAST read) finds them sooner. Both cost ~13 ms where they cross.
+# index's matches (cheap per match); beyond, walking the date index and testing each row's
+# vector (a TOAST read each) finds them sooner. The two cost the same about here, on the
+# benchmark's archive (bench/RESULTS.md, Search).
 SORT_PROBE = 20_000
 # A word in more than this share of the articles is read by walking the primary key.
 COMMON_SHARE = 0.3
@@ -209,8 +210,8 @@ def search_articles(
 def _count_plan(matched, terms):
     """How to read up to COUNT_CAP + 1 matches: off the GIN index in a bitmap, unless the word
     is in more than COMMON_SHARE of the articles (walking the primary key then finds them
-    within a few hundred rows, sooner than the GIN index reads its postings: ~16 ms for
-    罗塘's 190,000), or there are only one-character terms (a scan of the text)."""
+    within a few hundred rows, sooner than the GIN index reads its postings: see
+    bench/RESULTS.md), or there are only one-character terms (a scan of the text)."""
     long_terms, _ = _split(terms)
     using = matched.db
     if long_terms and _vendor(matched) == "postgresql":

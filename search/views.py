@@ -25,7 +25,9 @@ def search_view(request):
     )
     results = None
     if q:
-        results = query.search_articles(filterset.qs, q, sort=sort, page=page)
+        results = query.search_articles(
+            filterset.qs, q, sort=sort, page=page, per_page=query.PER_PAGE
+        )
     return render(
         request,
         "articles/search.html",

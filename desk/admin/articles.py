@@ -1,8 +1,8 @@
 """The desk's article admin.
 
-Who may edit what is decided by articles/workflow.py (can_edit_text, the transition table); this
+Who may edit what is decided by desk/workflow.py (can_edit_text, the transition table); this
 module only shows it: read-only fields, the buttons for the steps the user may take, and the
-timeline and text history. Every change goes through articles/services.py.
+timeline and text history. Every change goes through desk/services.py.
 """
 
 from django import forms
@@ -12,38 +12,18 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article, Byline, Correction, Photo
 from desk import history, services, steps, workflow
+from desk.admin.common import ReadOnlyAdminMixin, status_badge
 from desk.models import Transition
 from search.query import admin_search
 
-# The desk on the admin home page (articles/templatetags/desk.py).
+# The desk on the admin home page (desk/templatetags/desk.py).
 admin.site.index_template = "admin/newsroom_index.html"
-
-STATUS_COLOURS = {
-    "draft": "#777",
-    "submitted": "#b35c00",
-    "approved": "#1a7f37",
-    "placed": "#0b5cad",
-    "published": "#222",
-    "withdrawn": "#a40e26",
-    "planning": "#777",
-    "in_layout": "#0b5cad",
-    "ready": "#b35c00",
-}
-
-
-def status_badge(obj):
-    return format_html(
-        '<span class="status-badge" style="background:{}">{}</span>',
-        STATUS_COLOURS.get(obj.status, "#555"),
-        obj.get_status_display(),
-    )
 
 
 class ArticleForm(forms.ModelForm):
@@ -63,9 +43,7 @@ class ArticleForm(forms.ModelForm):
             self.fields["expected_version"].required = True
 
     def clean_body(self):
-        body = self.cleaned_data.get("body", "")
-        # One paragraph a line, whatever the browser sends as line breaks.
-        return "\n".join(line.strip() for line in body.splitlines() if line.strip())
+        return Article.tidy_body(self.cleaned_data.get("body", ""))
 
     def clean(self):
         cleaned = super().clean()
@@ -112,22 +90,13 @@ class PhotoInline(TextInlineMixin, admin.StackedInline):
     fields = ["image", "caption", "photographer", "credit_role", "alt_text", "order"]
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Shown, never edited here: corrections are made with the article's “更正” form."""
 
     model = Correction
     extra = 0
     fields = ["created_at", "note", "created_by"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CorrectionForm(forms.Form):
@@ -268,7 +237,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(
-                steps=workflow.available(obj, request.user),
+                steps=steps.buttons(obj, request.user),
                 may_correct=workflow.TRANSITIONS["correct"].may(request.user, obj)
                 and obj.status == Article.Status.PUBLISHED,
                 timeline=history.timeline(obj),
@@ -443,7 +412,7 @@ class BylineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A record of published corrections; they are made from the article's page."""
 
     list_display = ["article", "created_at", "created_by"]
@@ -453,18 +422,9 @@ class CorrectionAdmin(admin.ModelAdmin):
     fields = ["article", "note", "created_at", "created_by"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Transition)
-class TransitionAdmin(admin.ModelAdmin):
+class TransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log: read only, for everyone."""
 
     list_display = ["at", "by", "action_label", "from_state", "to_state", "article", "issue"]
@@ -476,12 +436,3 @@ class TransitionAdmin(admin.ModelAdmin):
     @admin.display(description=_("action"), ordering="action")
     def action_label(self, transition):
         return history.step_label(transition.action)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

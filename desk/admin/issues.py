@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from desk import history, services, steps, workflow
-from desk.admin.articles import status_badge
+from desk.admin.common import status_badge
 from issues.models import Issue, LayoutCredit, Page, Publication
 
 
@@ -155,7 +155,7 @@ class IssueAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(
-                steps=workflow.available(obj, request.user),
+                steps=steps.buttons(obj, request.user),
                 blockers=workflow.publish_blockers(obj) if not obj.is_published else [],
                 timeline=history.timeline(obj),
                 layout_url=reverse("admin:issues_issue_layout", args=[obj.pk]),
@@ -232,7 +232,7 @@ class IssueAdmin(admin.ModelAdmin):
             "pages": pages,
             "waiting": waiting,
             "may_place": may_place and issue.status in workflow.OPEN_ISSUE_STATES,
-            "steps": workflow.available(issue, request.user),
+            "steps": steps.buttons(issue, request.user),
             "blockers": workflow.publish_blockers(issue) if not issue.is_published else [],
             "next_url": request.get_full_path(),
         }

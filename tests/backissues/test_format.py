@@ -679,10 +679,22 @@ class FuzzTests(unittest.TestCase):
         try:
             issue = parse(text)
         except FormatError as error:
-            self.assertIsInstance(error.message, str)
+            # A refusal names what is wrong and, when it names a line, a line of the file.
+            self.assertTrue(error.message.strip())
+            if error.line is not None:
+                self.assertGreaterEqual(error.line, 1)
+                self.assertLessEqual(error.line, len(text.splitlines()) + 1)
         else:
-            self.assertIsInstance(issue, IssueData)
-            to_dict(issue)
+            # What is read is an issue the loader can take: a name, a date, numbers, pages
+            # that rise, a headline for every article, and a JSON form.
+            self.assertTrue(issue.publication.name.strip())
+            self.assertGreaterEqual(issue.number, 1)
+            numbers = [page.number for page in issue.pages]
+            self.assertEqual(numbers, sorted(set(numbers)))
+            for page in issue.pages:
+                for article in page.articles:
+                    self.assertTrue(article.headline.strip())
+            json.dumps(to_dict(issue))
 
     @settings(max_examples=200, deadline=None)
     @given(mutated_samples())

@@ -167,11 +167,21 @@ class SearchPageTests(TestCase):
         self.assertNotContains(response, "只排列")
 
     def test_pagination_links_keep_the_query_and_filters(self):
+        params = {"q": "太平社区", "sort": "date", "publication": self.luotang.pk}
         with mock.patch.object(query, "PER_PAGE", 1):
-            results = query.search_articles(Article.objects.published(), "太平社区", per_page=1)
-        self.assertEqual(results.num_pages, 4)
-        response = self.client.get(reverse("search"), {"q": "太平社区", "sort": "date"})
-        self.assertEqual(response.context["results"].num_pages, 1)
+            first = self.client.get(reverse("search"), params)
+            second = self.client.get(reverse("search"), {**params, "page": 2})
+        # Three of the four matches are in 今日罗塘: three pages of one.
+        self.assertEqual(first.context["results"].num_pages, 3)
+        self.assertEqual(len(first.context["results"].articles), 1)
+        query_string = f"q=%E5%A4%AA%E5%B9%B3%E7%A4%BE%E5%8C%BA&amp;sort=date&amp;publication={self.luotang.pk}"
+        self.assertContains(first, f'<a rel="next" href="?{query_string}&amp;page=2">')
+        self.assertNotContains(first, 'rel="prev"')
+        self.assertContains(second, f'<a rel="prev" href="?{query_string}&amp;page=1">')
+        self.assertContains(second, f'<a rel="next" href="?{query_string}&amp;page=3">')
+        self.assertNotEqual(
+            first.context["results"].articles[0].pk, second.context["results"].articles[0].pk
+        )
 
 
 class EscapingTests(TestCase):

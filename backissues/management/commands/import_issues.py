@@ -10,19 +10,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, reset_queries, transaction
 
 from backissues.loader import LoadError, load_issue
-from backissues.textformat import FormatError, parse
+from backissues.textformat import LineError, parse
 
 SUFFIXES = (".md", ".txt")
 # The progress bar is worth drawing from this many files on.
 PROGRESS_FROM = 20
 _DATE_LINE = re.compile(r"^\s*\d{4}\s*年")
-
-
-class FileFailed(Exception):
-    def __init__(self, line: int | None, message: str):
-        super().__init__(line, message)
-        self.line = line
-        self.message = message
 
 
 class Command(BaseCommand):
@@ -68,7 +61,7 @@ class Command(BaseCommand):
                 result = self.import_file(
                     path, dry_run=dry_run, replace=replace, strict=strict, publish=not unpublished
                 )
-            except FileFailed as failure:
+            except LineError as failure:
                 counts["failed"] += 1
                 where = f"{path}:{failure.line}" if failure.line is not None else str(path)
                 self.say_error(f"{where}: {failure.message}")
@@ -104,35 +97,29 @@ class Command(BaseCommand):
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            raise FileFailed(
-                line, f"not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read)"
+            raise LineError(
+                f"not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read)", line
             ) from None
         del raw
         if "\x00" in text:
-            raise FileFailed(text[: text.index("\x00")].count("\n") + 1, "NUL character")
-        try:
-            data = parse(text, strict=strict)
-        except FormatError as error:
-            raise FileFailed(error.line, error.message) from None
+            raise LineError("NUL character", text[: text.index("\x00")].count("\n") + 1)
+        data = parse(text, strict=strict)  # a FormatError is a LineError
         for warning in data.warnings if self.verbosity >= 1 else ():
-            self.say_error(
-                f"{path}:{warning.line}: warning: {warning.message}"
-                if warning.line is not None
-                else f"{path}: warning: {warning.message}"
-            )
+            where = f"{path}:{warning.line}" if warning.line is not None else str(path)
+            self.say_error(f"{where}: warning: {warning.message}")
         try:
             with transaction.atomic():
                 result = load_issue(data=data, replace=replace, publish=publish)
                 if dry_run:
                     transaction.set_rollback(True)
         except LoadError as error:
-            raise FileFailed(error.line or date_line(text), error.message) from None
+            raise LineError(error.message, error.line or date_line(text)) from None
         except DatabaseError as error:
             # A rule of the database that the loader does not check first (or a row another
             # process wrote meanwhile): report it for this file, go on with the next.
             text_of_error = str(error).strip()
             first = text_of_error.splitlines()[0] if text_of_error else type(error).__name__
-            raise FileFailed(date_line(text), f"the database refused the issue: {first}") from None
+            raise LineError(f"the database refused the issue: {first}", date_line(text)) from None
         for note in result.notes if self.verbosity >= 1 else ():
             self.say_error(f"{path}: note: {note}")
         return result
