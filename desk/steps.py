@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from desk import issue_services, services, workflow
+from desk.confirm import CONFIRMED_STEPS
 
 _STEPS = {
     "submit": lambda obj, by, note: services.submit(article=obj, by=by),
@@ -49,6 +50,8 @@ class Button:
     label: str
     needs_note: bool
     url: str
+    # 签发, 撤回本期, 撤稿: the button opens a page that says what will happen (a GET).
+    confirm: bool = False
 
 
 def buttons(obj, user) -> list[Button]:
@@ -60,6 +63,7 @@ def buttons(obj, user) -> list[Button]:
             label=rule.label,
             needs_note=rule.needs_note,
             url=reverse(url_name, args=[obj.pk, rule.name]),
+            confirm=rule.name in CONFIRMED_STEPS,
         )
         for rule in workflow.available(obj, user)
     ]
