@@ -146,9 +146,10 @@ class IssueAdmin(admin.ModelAdmin):
             field.empty_label = None  # one paper: nothing to choose, no "---------"
         return field
 
-    @admin.display(boolean=True, description=_("published"))
+    @admin.display(description=_("published"), ordering="published_at")
     def is_published(self, issue):
-        return issue.is_published
+        # Words, not the admin's yes/no icons (their alternative text is English).
+        return gettext("yes") if issue.is_published else gettext("no")
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, issue):
@@ -284,6 +285,6 @@ class PageAdmin(admin.ModelAdmin):
     search_fields = ["name", "issue__number"]
     autocomplete_fields = ["issue"]
 
-    @admin.display(boolean=True, description=_("scan"))
+    @admin.display(description=_("scan"))
     def has_scan(self, page):
-        return bool(page.scan)
+        return gettext("yes") if page.scan else gettext("no")
