@@ -137,3 +137,23 @@ def open_issue(*, pages=2, status=None, **fields):
             new.published_at = timezone.now()
         new.save()
     return new
+
+
+def desk_groups():
+    """The four desk groups with their permissions, as the data migration makes them: for
+    TransactionTestCases (browser tests), after an earlier one flushed the database (the flush
+    recreates the permissions, not the groups)."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    grants = importlib.import_module("articles.migrations.0003_workflow_groups").PERMISSIONS
+    for name, rows in grants.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, model, actions in rows:
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+            )

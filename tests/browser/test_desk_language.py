@@ -20,6 +20,7 @@ from desk import issue_services as services_issue
 from desk import services
 from issues.models import Issue, LayoutCredit, Page, Publication
 from people.models import Person
+from tests import factories
 
 from .chromium import ChromiumTestCase, needs_chromium
 
@@ -41,6 +42,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def seed():
+    factories.desk_groups()
     staff = {}
     for username, (name, group) in ROLES.items():
         user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
@@ -112,7 +114,6 @@ def seed():
 
 
 class DeskLanguageTests(ChromiumTestCase):
-    serialized_rollback = True
     maxDiff = None
 
     def setUp(self):
