@@ -183,8 +183,8 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
             )
     Article.objects.bulk_create(articles)
 
-    bylines = []
-    photos = []
+    bylines: list[Byline] = []
+    photos: list[Photo] = []
     article_rows = iter(articles)
     for page_data in incoming.pages:
         page = pages_by_number[page_data.number]
@@ -291,8 +291,8 @@ def _normalized_article(article: ArticleData) -> ArticleData:
     """Split hard breaks into paragraphs; move the jump breaks by the characters dropped."""
     if not any("\n" in paragraph or not paragraph.strip() for paragraph in article.paragraphs):
         return article
-    paragraphs = []
-    kept = []  # kept[i]: offset in the new text of the old text's i-th character
+    paragraphs: list[str] = []
+    kept: list[int] = []  # kept[i]: offset in the new text of the old text's i-th character
     position = 0
     for paragraph in article.paragraphs:
         for line in paragraph.split("\n"):

@@ -359,7 +359,7 @@ class _Parser:
     def read_date_line(self, blocks: list[_Block], position: int) -> tuple[int, dict]:
         block = blocks[position] if position < len(blocks) else None
         date_match = _DATE.match(block.text) if block else None
-        if not date_match:
+        if block is None or not date_match:
             line = block.line if block else None
             raise FormatError("no date line (e.g. 2024年11月28日 星期四 | 第11期 总第118期)", line)
         year, month, day = (int(group) for group in date_match.groups())
@@ -477,9 +477,10 @@ class _Parser:
         if self.headline_block is not None:
             self.start_article(self.headline_block)
 
-    def start_article(self, headline: _Block) -> None:
+    def start_article(self, headline: _Block | None) -> None:
+        assert headline is not None, "an article starts at a headline"
         page = self.current_page(headline.line)
-        title = _HEADING.match(headline.text).group(2).strip()
+        title = _heading_text(headline)
         article = ArticleData(
             headline=title, subheadline=self.subheadline, pages=[page.number], line=headline.line
         )
@@ -497,7 +498,7 @@ class _Parser:
             return text
         page = self.current_page(block.line)
         from_page = int(continued.group(1))
-        title = _HEADING.match(self.headline_block.text).group(2).strip()
+        title = _heading_text(self.headline_block)
         candidates = [
             state
             for state in self.articles
@@ -795,7 +796,7 @@ def to_dict(issue: IssueData, *, full: bool = False) -> dict:
     unknown metadata kept as extra, where jumps cut the text, a credit's role word), so that
     from_dict(to_dict(x, full=True)) == x.
     """
-    data = {
+    data: dict[str, object] = {
         "publication": {
             "name": issue.publication.name,
             "sponsors": list(issue.publication.sponsors),
@@ -835,10 +836,17 @@ def _photo_from(data: dict) -> PhotoData:
     )
 
 
+def _heading_text(block: _Block | None) -> str:
+    """The words of a `## …` block (the parser calls this only on heading blocks)."""
+    match = _HEADING.match(block.text) if block is not None else None
+    assert match is not None, "not a heading block"
+    return match.group(2).strip()
+
+
 def _article_from(data: dict) -> ArticleData:
     article = _article_fields(data)
     length = sum(len(paragraph) for paragraph in article.paragraphs)
-    if article.breaks is None:
+    if "breaks" not in data:
         # The spec's JSON form has no breaks: each jump cuts at the end of the text, as
         # for a jump to a page the file does not hold.
         article.breaks = [length] * max(len(article.pages) - 1, 0)
@@ -860,7 +868,7 @@ def _article_fields(data: dict) -> ArticleData:
         bylines=[BylineData(name=str(b["name"]), role=str(b["role"])) for b in data["bylines"]],
         paragraphs=[str(paragraph) for paragraph in data["paragraphs"]],
         pages=[int(number) for number in data["pages"]],
-        breaks=[int(offset) for offset in data["breaks"]] if "breaks" in data else None,
+        breaks=[int(offset) for offset in data.get("breaks", [])],
         photos=[_photo_from(photo) for photo in data["photos"]],
     )
 
