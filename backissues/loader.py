@@ -207,7 +207,7 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
     # bulk_create sends no signals: index the issue's articles for search in one go.
     index_articles(article.pk for article in articles)
 
-    notes = []
+    notes: list[str] = []
     return LoadResult(
         "imported" if existing is None else "replaced",
         issue,

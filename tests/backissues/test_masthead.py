@@ -103,6 +103,9 @@ class MastheadOnTheIssuePageTests(TestCase):
         self.assertIn('<span class="sponsor-role">主办</span>', masthead_117)
         self.assertNotIn("姜堰现代科技产业园区党工委", masthead_117)
         self.assertNotIn("联合主办", masthead_117)
+        # Nowhere on 117's page (the footer included) are 118's sponsors.
+        page_117 = self.client.get(Issue.objects.get(number=117).get_absolute_url())
+        self.assertNotContains(page_117, "姜堰现代科技产业园区党工委")
         masthead_118 = self.masthead(118)
         self.assertIn("<span>姜堰现代科技产业园区党工委</span>", masthead_118)
         self.assertIn('<span class="sponsor-role">联合主办</span>', masthead_118)
