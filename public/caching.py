@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
@@ -152,11 +152,13 @@ def _is_anonymous_read(request):
     return request.method in ("GET", "HEAD") and not request.user.is_authenticated
 
 
-def cache_public_page(view=None, *, scope="publication"):
+def cache_public_page(view=None, *, scope="publication", daily=False):
     """Serve anonymous readers a cached copy, with ETag/Last-Modified and 304s.
 
     ``scope="publication"`` for views under ``/<pub>/`` (the view takes ``pub``);
     ``scope="site"`` for views that show several publications or people.
+    ``daily=True`` keeps one copy per local day, for pages that show something of the day
+    (往年今日 on the home pages): a copy from yesterday is never served today.
     Staff are never served from or stored into the cache: they may be previewing.
     """
 
@@ -178,13 +180,14 @@ def cache_public_page(view=None, *, scope="publication"):
                 return response
 
             names = ("reset", f"pub:{kwargs['pub']}") if scope == "publication" else ("site",)
+            address = request.build_absolute_uri()
+            if daily:
+                address += f"#{timezone.localdate().isoformat()}"
             key = ":".join(
                 [
                     KEY_PREFIX,
                     "page",
-                    hashlib.md5(
-                        request.build_absolute_uri().encode(), usedforsecurity=False
-                    ).hexdigest(),
+                    hashlib.md5(address.encode(), usedforsecurity=False).hexdigest(),
                 ]
             )
             stored = _local.get(key, names)
@@ -199,6 +202,10 @@ def cache_public_page(view=None, *, scope="publication"):
                 if stored is not None and stored["generations"] == generations:
                     _local.put(key, names, stored)
             last_modified = max(generations) // 1_000_000_000
+            if daily:
+                # Today's copy is new today, whatever the generations say.
+                midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+                last_modified = max(last_modified, int(midnight.timestamp()))
 
             if stored is None or stored["generations"] != generations:
                 response = view_func(request, *args, **kwargs)
