@@ -62,7 +62,7 @@ def issue(
     pub = pub or publication()
     number = number or next(_numbers)
     date = date or datetime.date(2024, 1, 1) + datetime.timedelta(days=7 * (number % 1000))
-    new = Issue.objects.create(
+    new = Issue(
         publication=pub,
         number=number,
         number_in_year=number_in_year or 1 + (number % 50),
@@ -71,6 +71,8 @@ def issue(
         status=Issue.Status.PUBLISHED if published else Issue.Status.PLANNING,
         published_at=timezone.now() if published else None,
     )
+    new.masthead_from(pub)
+    new.save()
     for n in range(1, pages + 1):
         Page.objects.create(issue=new, number=n)
     for order, staff in enumerate(layout):
