@@ -356,7 +356,7 @@ def month_calendars(issues):
     return months
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(query=("year", "month")), name="dispatch")
 class IssueArchiveView(FilterView):
     """往期: a year's issues as month calendars (the newest year unless one is chosen), each
     issue day linked, with a front-page thumbnail when the page has an image; a year and
@@ -417,7 +417,9 @@ class IssueArchiveView(FilterView):
             weekdays=[
                 (day, weekday_name(datetime.date(2024, 1, 1 + i))) for i, day in enumerate(WEEKDAYS)
             ],
-            canonical=self.request.build_absolute_uri(self.request.path),
+            canonical=self.request.build_absolute_uri(
+                reverse("issues:archive", kwargs={"pub": self.publication.slug})
+            ),
         )
         return context
 
