@@ -1,0 +1,200 @@
+"""Find where stored texts sit in a page's text layer: greedy string tiling on folded text.
+
+The issue text and the printed page say the same words, but not in the same way or order:
+
+* the page breaks lines anywhere (CJK needs no hyphen) and columns in the middle of a sentence;
+* the PDF's reading order may put a headline after its text, a caption before the article, or
+  one article's column between two columns of another;
+* punctuation and width differ (``(`` / ``（``, ``1`` / ``１``), and some fonts' text layers
+  use compatibility characters (⽇ for 日).
+
+So both sides are *folded* (NFKC, case-folded, letters and digits only: no whitespace or
+punctuation), and the owners' texts are tiled onto the page string with the longest common runs
+first (Wise's greedy string tiling, as plagiarism checkers use it): every run found marks its
+page characters and owner characters as used, so two articles that share a phrase (罗塘街道)
+cannot claim the same printed characters, and the long, distinctive run wins. Order does not
+matter, column breaks only split runs, and a short stray run that is neither distinctive nor
+next to a run of its own owner is dropped.
+"""
+
+from __future__ import annotations
+
+import heapq
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["Owner", "Run", "fold", "fold_chars", "tile"]
+
+# Runs shorter than this are never matched: four CJK characters are already fairly specific,
+# three (罗塘街) are not.
+MIN_RUN = 4
+# A run at least this long is trusted on its own; a shorter one needs to be unique (once on the
+# page and once in all owners' texts) or to sit next to a trusted run of its owner.
+TRUSTED_RUN = 10
+# "Next to": at most this many folded characters apart, on the page and in the owner's text.
+NEAR = 40
+
+
+def fold(text: str) -> str:
+    """The text as the aligner compares it: NFKC, case-folded, letters and digits only."""
+    return "".join(
+        ch
+        for ch in unicodedata.normalize("NFKC", text).casefold()
+        if unicodedata.category(ch)[0] in "LN"
+    )
+
+
+def fold_chars(texts: Sequence[str]) -> tuple[str, list[int]]:
+    """Fold a sequence of page characters: the folded string and, for each of its characters,
+    the index of the page character it came from (one page character may give none or several).
+    """
+    folded: list[str] = []
+    sources: list[int] = []
+    for index, text in enumerate(texts):
+        for ch in fold(text):
+            folded.append(ch)
+            sources.append(index)
+    return "".join(folded), sources
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A text to find on the page (an article part, a photo caption): its folded pieces.
+
+    ``pieces`` are (label, text) in the owner's order; labels let the caller tell a caption's
+    characters from the body's."""
+
+    key: str
+    pieces: tuple[tuple[str, str], ...]
+
+    def folded(self) -> tuple[str, list[tuple[int, int, str]]]:
+        """The folded text and each piece's (start, end, label) in it."""
+        parts: list[str] = []
+        spans: list[tuple[int, int, str]] = []
+        position = 0
+        for label, text in self.pieces:
+            folded = fold(text)
+            parts.append(folded)
+            spans.append((position, position + len(folded), label))
+            position += len(folded)
+        return "".join(parts), spans
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """``length`` folded characters of owner ``owner`` from ``start`` equal the page's folded
+    characters from ``page_start``."""
+
+    owner: int
+    start: int
+    page_start: int
+    length: int
+
+
+def tile(page: str, owners: Sequence[str], min_run: int = MIN_RUN) -> list[Run]:
+    """Tile the owners' folded texts onto the folded page text; longest runs first, each page
+    character and each owner character used at most once. Returns the runs that survive the
+    stray-run filter, in no particular order."""
+    candidates = _maximal_matches(page, owners, min_run)
+    heapq.heapify(candidates)
+    page_used = bytearray(len(page))
+    owner_used = [bytearray(len(text)) for text in owners]
+    accepted: list[Run] = []
+    while candidates:
+        negative_length, owner, start, page_start = heapq.heappop(candidates)
+        length = -negative_length
+        used = owner_used[owner]
+        free = [not used[start + k] and not page_used[page_start + k] for k in range(length)]
+        if all(free):
+            used[start : start + length] = b"\x01" * length
+            page_used[page_start : page_start + length] = b"\x01" * length
+            accepted.append(Run(owner, start, page_start, length))
+            continue
+        # Partly taken by a longer run: what is left of it competes again at its new length.
+        for offset, sub_length in _free_stretches(free):
+            if sub_length >= min_run:
+                heapq.heappush(
+                    candidates, (-sub_length, owner, start + offset, page_start + offset)
+                )
+    return _drop_strays(accepted, page, owners)
+
+
+def _maximal_matches(
+    page: str, owners: Sequence[str], min_run: int
+) -> list[tuple[int, int, int, int]]:
+    """Every maximal common run of at least ``min_run`` characters, as heap entries
+    (-length, owner, start, page_start)."""
+    grams: dict[str, list[int]] = defaultdict(list)
+    for j in range(len(page) - min_run + 1):
+        grams[page[j : j + min_run]].append(j)
+    found: list[tuple[int, int, int, int]] = []
+    for owner, text in enumerate(owners):
+        for i in range(len(text) - min_run + 1):
+            positions = grams.get(text[i : i + min_run])
+            if not positions:
+                continue
+            for j in positions:
+                if i and j and text[i - 1] == page[j - 1]:
+                    continue  # not where the run starts; found from its start
+                length = min_run
+                while (
+                    i + length < len(text)
+                    and j + length < len(page)
+                    and text[i + length] == page[j + length]
+                ):
+                    length += 1
+                found.append((-length, owner, i, j))
+    return found
+
+
+def _free_stretches(free: list[bool]) -> list[tuple[int, int]]:
+    stretches: list[tuple[int, int]] = []
+    start = None
+    for k, ok in enumerate([*free, False]):
+        if ok and start is None:
+            start = k
+        elif not ok and start is not None:
+            stretches.append((start, k - start))
+            start = None
+    return stretches
+
+
+def _drop_strays(runs: list[Run], page: str, owners: Sequence[str]) -> list[Run]:
+    """Keep trusted runs (long, or unique on the page and among the owners) and the short runs
+    within NEAR characters of a kept run of the same owner, on the page and in its text."""
+    everything = "\x00".join(owners)
+
+    def trusted(run: Run) -> bool:
+        if run.length >= TRUSTED_RUN:
+            return True
+        text = owners[run.owner][run.start : run.start + run.length]
+        return page.count(text) == 1 and everything.count(text) == 1
+
+    kept = [run for run in runs if trusted(run)]
+    pending = [run for run in runs if not trusted(run)]
+    by_owner: dict[int, list[Run]] = defaultdict(list)
+    for run in kept:
+        by_owner[run.owner].append(run)
+    changed = True
+    while changed and pending:
+        changed = False
+        for run in list(pending):
+            if any(_near(run, other) for other in by_owner[run.owner]):
+                kept.append(run)
+                by_owner[run.owner].append(run)
+                pending.remove(run)
+                changed = True
+    return kept
+
+
+def _near(a: Run, b: Run) -> bool:
+    if a.start > b.start:
+        a, b = b, a
+    text_gap = b.start - (a.start + a.length)
+    page_gap = min(
+        abs(b.page_start - (a.page_start + a.length)),
+        abs(a.page_start - (b.page_start + b.length)),
+    )
+    return -1 <= text_gap <= NEAR and page_gap <= NEAR

@@ -1,0 +1,270 @@
+"""Read a printed page: its size, a rendering, its text layer and its embedded images.
+
+Built on pypdfium2, the Python binding of PDFium (Chrome's PDF engine): BSD/Apache licensed,
+released often, with wheels for every platform, and fast because the parsing, text extraction
+and rendering are done in C++. pdfminer.six would give the same characters and boxes but is
+pure Python, several times slower on a newspaper page of 3,000 characters, and cannot render;
+we would then need a second library (and a second parser of the same hostile input) for images.
+
+PDFium is not thread-safe: keep one ``PagePdf`` to one thread (a web worker or a task), and
+close it (or use ``with``) when done, since it holds native memory.
+
+Coordinates: every box is a :class:`~epaper.geometry.Box` in fractions of the page with the
+origin top-left (PDF user space has it bottom-left, in points); pages are addressed by their
+0-based ``index`` in the file, not by the newspaper's page number.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image
+
+from epaper.geometry import Box, bounding_box
+
+__all__ = [
+    "Char",
+    "PageImage",
+    "PagePdf",
+    "PageText",
+    "Word",
+    "normalize_text",
+]
+
+
+def normalize_text(text: str) -> str:
+    """NFKC: the compatibility forms some PDF text layers use become the ordinary characters.
+
+    Fonts with a Kangxi radical glyph for 日 map it to U+2F47 (⽇), full-width digits and Latin
+    letters have their own code points (１２Ａ), and CJK compatibility ideographs exist twice.
+    A reader searching for 日 must find ⽇, so every character is normalised once, here."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Char:
+    """One character of the text layer: its NFKC text (usually one character, rarely more:
+    ㈠ becomes (一)), its ink box, and the index of the line it sits on."""
+
+    text: str
+    box: Box
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A unit for search and display: a run of Latin letters and digits, or one CJK character or
+    punctuation mark (Chinese has no spaces, so every ideograph stands alone)."""
+
+    text: str
+    box: Box
+    line: int
+    start: int  # index of its first Char in PageText.chars
+    end: int  # one past its last Char
+
+
+@dataclass(frozen=True)
+class PageText:
+    """The text layer of one page in the PDF's reading order (for Chromium and most layout
+    programs, the order the text was typeset in, column by column). Whitespace is dropped:
+    Chinese text has none that matters, and line breaks are in ``Char.line``."""
+
+    width_pt: float
+    height_pt: float
+    chars: tuple[Char, ...]
+
+    @property
+    def text(self) -> str:
+        """The characters, with a newline between lines (for logs and tests)."""
+        parts: list[str] = []
+        line = None
+        for char in self.chars:
+            if line is not None and char.line != line:
+                parts.append("\n")
+            parts.append(char.text)
+            line = char.line
+        return "".join(parts)
+
+    def words(self) -> list[Word]:
+        words: list[Word] = []
+        start = 0
+        chars = self.chars
+        while start < len(chars):
+            end = start + 1
+            if _is_latin(chars[start].text):
+                while (
+                    end < len(chars)
+                    and chars[end].line == chars[start].line
+                    and _is_latin(chars[end].text)
+                ):
+                    end += 1
+            box = bounding_box(char.box for char in chars[start:end])
+            text = "".join(char.text for char in chars[start:end])
+            words.append(Word(text, box, chars[start].line, start, end))
+            start = end
+        return words
+
+
+def _is_latin(text: str) -> bool:
+    return text.isascii() and text.isalnum()
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """An image placed on the page: ``index`` counts the page's images in content order (the
+    handle for :meth:`PagePdf.extract_image`), the box is where it is drawn, and the pixel size
+    is the embedded image's own (often larger than drawn)."""
+
+    index: int
+    box: Box
+    pixel_width: int
+    pixel_height: int
+
+
+class PagePdf:
+    """An open PDF. ``PagePdf(path_or_bytes)``; use as a context manager or call ``close()``."""
+
+    def __init__(self, source: str | Path | bytes):
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        # PDFium reads the buffer lazily; keep our own reference so it outlives the document.
+        self._data = data
+        self._pdf = pdfium.PdfDocument(data)
+
+    def __enter__(self) -> PagePdf:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pdf.close()
+
+    def __len__(self) -> int:
+        return len(self._pdf)
+
+    @property
+    def page_count(self) -> int:
+        return len(self._pdf)
+
+    def page_size(self, index: int) -> tuple[float, float]:
+        """(width, height) in points (1/72 inch); an A3 page is about 842 × 1191."""
+        return tuple(self._pdf[index].get_size())
+
+    def render(self, index: int, width: int) -> Image.Image:
+        """The page as an RGB image ``width`` pixels wide (the height follows the page)."""
+        page = self._pdf[index]
+        scale = width / page.get_width()
+        bitmap = page.render(scale=scale, may_draw_forms=False)
+        image = bitmap.to_pil().convert("RGB")
+        if image.width != width:  # PDFium rounds the scaled size; make it exact
+            image = image.resize((width, round(image.height * width / image.width)))
+        return image
+
+    def text(self, index: int) -> PageText:
+        """The page's characters with their boxes, NFKC-normalised, grouped into lines."""
+        page = self._pdf[index]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            chars = _read_chars(textpage, width, height)
+        finally:
+            textpage.close()
+        return PageText(width, height, tuple(chars))
+
+    def images(self, index: int) -> list[PageImage]:
+        """The images drawn on the page (also those inside form XObjects), in content order."""
+        page = self._pdf[index]
+        width, height = page.get_size()
+        found: list[PageImage] = []
+        for number, image in enumerate(_image_objects(page)):
+            left, bottom, right, top = image.get_bounds()
+            box = _clip(Box(left / width, 1 - top / height, right / width, 1 - bottom / height))
+            pixel_width, pixel_height = image.get_px_size()
+            found.append(PageImage(number, box, int(pixel_width), int(pixel_height)))
+        return found
+
+    def extract_image(self, index: int, image_index: int) -> Image.Image:
+        """The embedded image at its full resolution, decoded (not the page rendering)."""
+        image = _image_objects(self._pdf[index])[image_index]
+        bitmap = image.get_bitmap(render=False)
+        return bitmap.to_pil().convert("RGB")
+
+    def extract_image_file(self, index: int, image_index: int) -> tuple[bytes, str]:
+        """The embedded image as a file, (bytes, extension): the original JPEG or JPEG 2000
+        stream when the PDF holds one (no re-encoding, no quality lost), else a PNG."""
+        image = _image_objects(self._pdf[index])[image_index]
+        buffer = io.BytesIO()
+        image.extract(buffer, fb_format="png")
+        data = buffer.getvalue()
+        if data.startswith(b"\xff\xd8"):
+            return data, "jpg"
+        if data[4:8] == b"jP  " or data.startswith(b"\xff\x4f\xff\x51"):
+            return data, "jp2"
+        return data, "png"
+
+
+def _image_objects(page: pdfium.PdfPage) -> list:
+    return list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8))
+
+
+def _clip(box: Box) -> Box:
+    return Box(
+        min(max(box.x0, 0.0), 1.0),
+        min(max(box.y0, 0.0), 1.0),
+        min(max(box.x1, 0.0), 1.0),
+        min(max(box.y1, 0.0), 1.0),
+    )
+
+
+def _read_chars(textpage: pdfium.PdfTextPage, width: float, height: float) -> list[Char]:
+    """Characters in PDFium's order, without whitespace, each with a line number.
+
+    A new line starts where PDFium inserted a line break of its own, or where the next character
+    is not on the same baseline band or goes back leftwards (PDFium's breaks alone miss lines
+    that a layout program wrote as one text object)."""
+    raw = textpage.raw
+    chars: list[Char] = []
+    line = 0
+    previous: Box | None = None
+    pending_break = False
+    for i in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        text = chr(code) if code else ""
+        if pdfium_c.FPDFText_IsGenerated(raw, i) or not text.strip():
+            if text in ("\r", "\n"):
+                pending_break = True
+            continue
+        left, right, bottom, top = _char_box(raw, i)
+        box = _clip(Box(left / width, 1 - top / height, right / width, 1 - bottom / height))
+        if previous is not None and (pending_break or _starts_line(previous, box)):
+            line += 1
+        pending_break = False
+        normalized = normalize_text(text)
+        if normalized.strip():
+            chars.append(Char(normalized, box, line))
+            previous = box
+    return chars
+
+
+def _char_box(raw, i: int) -> tuple[float, float, float, float]:
+    """The loose box (the font's ascent to descent) when PDFium has one: it is the same height
+    for every character of a line, unlike the ink box (一 is a thin stroke)."""
+    rect = pdfium_c.FS_RECTF()
+    if pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect):
+        return rect.left, rect.right, rect.bottom, rect.top
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
+    return left.value, right.value, bottom.value, top.value
+
+
+def _starts_line(previous: Box, box: Box) -> bool:
+    height = max(previous.height, box.height, 1e-6)
+    if abs(box.center_y - previous.center_y) > height / 2:
+        return True
+    return box.x0 < previous.x0 - height
