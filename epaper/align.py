@@ -35,6 +35,8 @@ MIN_RUN = 4
 TRUSTED_RUN = 10
 # "Next to": at most this many folded characters apart, on the page and in the owner's text.
 NEAR = 40
+# Between an owner's pieces: no page character folds to it (fold keeps letters and digits).
+SEPARATOR = "\x00"
 
 
 def fold(text: str) -> str:
@@ -70,16 +72,32 @@ class Owner:
     pieces: tuple[tuple[str, str], ...]
 
     def folded(self) -> tuple[str, list[tuple[int, int, str]]]:
-        """The folded text and each piece's (start, end, label) in it."""
+        """The folded text and each piece's (start, end, label) in it.
+
+        Pieces with different labels are kept apart by a separator that matches nothing, so a
+        run cannot carry on from the end of the text into the caption (printed elsewhere) and
+        then into whatever follows the text on the page. A byline and the text that follows
+        it are printed as one paragraph, so they are not kept apart; paragraphs neither."""
         parts: list[str] = []
         spans: list[tuple[int, int, str]] = []
         position = 0
+        previous = None
         for label, text in self.pieces:
+            group = "text" if label == "byline" else label
+            if previous is not None and group != previous:
+                parts.append(SEPARATOR)
+                position += 1
+            previous = group
             folded = fold(text)
             parts.append(folded)
             spans.append((position, position + len(folded), label))
             position += len(folded)
         return "".join(parts), spans
+
+    @property
+    def letters(self) -> int:
+        """How many characters the aligner can find (separators not counted)."""
+        return sum(len(fold(text)) for _, text in self.pieces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,31 +112,78 @@ class Run:
 
 
 def tile(page: str, owners: Sequence[str], min_run: int = MIN_RUN) -> list[Run]:
-    """Tile the owners' folded texts onto the folded page text; longest runs first, each page
-    character and each owner character used at most once. Returns the runs that survive the
-    stray-run filter, in no particular order."""
+    """Tile the owners' folded texts onto the folded page text; each page character and each
+    owner character used at most once. Returns the runs that survive the stray-run filter, in
+    no particular order.
+
+    Two rounds. First the *unique* runs (their text occurs once on the page and once in all the
+    owners' texts), longest first: they cannot be misplaced. Then the ambiguous ones (a phrase
+    that two articles share, a caption that repeats a sentence of the text), longest first and,
+    among equally long ones, the occurrence closest to where the owner's unique runs say its
+    text should be: an article's sentence is near its neighbouring sentences on the page."""
+    everything = "\x00".join(owners)
+
+    def unique(owner: int, start: int, length: int) -> bool:
+        text = owners[owner][start : start + length]
+        return page.count(text) == 1 and everything.count(text) == 1
+
     candidates = _maximal_matches(page, owners, min_run)
-    heapq.heapify(candidates)
-    page_used = bytearray(len(page))
-    owner_used = [bytearray(len(text)) for text in owners]
-    accepted: list[Run] = []
-    while candidates:
-        negative_length, owner, start, page_start = heapq.heappop(candidates)
-        length = -negative_length
-        used = owner_used[owner]
-        free = [not used[start + k] and not page_used[page_start + k] for k in range(length)]
-        if all(free):
-            used[start : start + length] = b"\x01" * length
-            page_used[page_start : page_start + length] = b"\x01" * length
-            accepted.append(Run(owner, start, page_start, length))
-            continue
-        # Partly taken by a longer run: what is left of it competes again at its new length.
-        for offset, sub_length in _free_stretches(free):
-            if sub_length >= min_run:
-                heapq.heappush(
-                    candidates, (-sub_length, owner, start + offset, page_start + offset)
-                )
-    return _drop_strays(accepted, page, owners)
+    first = [c for c in candidates if unique(c[1], c[2], -c[0])]
+    second = [c for c in candidates if not unique(c[1], c[2], -c[0])]
+    state = _Tiling(page, owners, min_run)
+    state.run(first, later=second)
+    state.run([(length, state.distance(o, i, j), o, i, j) for length, o, i, j in second])
+    return _drop_strays(state.accepted, page, owners)
+
+
+class _Tiling:
+    """The used marks and accepted runs of one tiling."""
+
+    def __init__(self, page: str, owners: Sequence[str], min_run: int):
+        self.min_run = min_run
+        self.page_used = bytearray(len(page))
+        self.owner_used = [bytearray(len(text)) for text in owners]
+        self.accepted: list[Run] = []
+        self.by_owner: dict[int, list[Run]] = defaultdict(list)
+
+    def distance(self, owner: int, start: int, page_start: int) -> int:
+        """How far ``page_start`` is from where the owner's accepted runs put ``start``."""
+        runs = self.by_owner.get(owner)
+        if not runs:
+            return 0
+        return min(abs(page_start - (run.page_start + start - run.start)) for run in runs)
+
+    def run(self, entries: list[tuple], later: list[tuple] | None = None) -> None:
+        """Accept entries best first: (-length, owner, start, page_start) or
+        (-length, distance, owner, start, page_start). A partly taken entry competes again
+        with what is left of it (in ``later`` when given: the rest of a unique run may not be
+        unique)."""
+        heapq.heapify(entries)
+        while entries:
+            entry = heapq.heappop(entries)
+            length, owner, start, page_start = -entry[0], *entry[-3:]
+            used = self.owner_used[owner]
+            free = [
+                not used[start + k] and not self.page_used[page_start + k] for k in range(length)
+            ]
+            if all(free):
+                used[start : start + length] = b"\x01" * length
+                self.page_used[page_start : page_start + length] = b"\x01" * length
+                run = Run(owner, start, page_start, length)
+                self.accepted.append(run)
+                self.by_owner[owner].append(run)
+                continue
+            for offset, sub_length in _free_stretches(free):
+                if sub_length < self.min_run:
+                    continue
+                rest = (-sub_length, owner, start + offset, page_start + offset)
+                if later is not None:
+                    later.append(rest)
+                elif len(entry) == 5:
+                    distance = self.distance(owner, start + offset, page_start + offset)
+                    heapq.heappush(entries, (rest[0], distance, *rest[1:]))
+                else:
+                    heapq.heappush(entries, rest)
 
 
 def _maximal_matches(

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from epaper.regions import ArticlePart
 from issues import textformat
 
-__all__ = ["PageInput", "article_key", "byline_text", "caption_text", "page_inputs"]
+__all__ = [
+    "PageInput",
+    "article_key",
+    "byline_text",
+    "caption_text",
+    "page_inputs",
+    "parse_issue",
+]
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,11 @@ class PageInput:
     number: int
     parts: tuple[ArticlePart, ...]
     captions: tuple[str, ...]
+
+
+def parse_issue(text: str) -> textformat.IssueData:
+    """Parse an issue text file (``textformat.FormatError`` when it cannot be read)."""
+    return textformat.parse(text)
 
 
 def article_key(page: int, order: int) -> str:

@@ -219,7 +219,8 @@ class _Layout:
             {n: bounding_box(boxes) for n, boxes in by_caption.items()}
             for by_caption in caption_boxes
         ]
-        coverage = [found[n] / len(f) if f else 0.0 for n, (f, _) in enumerate(folded)]
+        letters = [owner.letters for owner in owners]
+        coverage = [found[n] / letters[n] if letters[n] else 0.0 for n in range(len(owners))]
         return cls(segments, captions, coverage, owner_of)
 
 

@@ -1,0 +1,110 @@
+"""Score regions against measured truth: the figures the tests assert and the benchmark prints.
+
+A bundle is a folder with one issue text file (``*.md``) and ``pages/<n>.pdf``; its truth is a
+JSON file in the shape of ``tests/fixtures/epaper-118-truth/truth.json``: for each page, its
+articles (``headline`` and ``box``, or ``boxes`` for an article printed as several rectangles)
+and its photos (``caption``, ``image_box``, ``caption_box``). An article part is scored by the
+IoU of the union of its rectangles with the union of its true boxes, rasterised on a
+1000 × 1000 grid.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+from epaper.align import fold
+from epaper.geometry import Box, union_iou
+from epaper.issue import page_inputs, parse_issue
+from epaper.pdf import PagePdf
+from epaper.regions import PageRegions, find_regions
+
+__all__ = ["BundleScore", "PartScore", "load_bundle", "score_bundle"]
+
+
+@dataclass(frozen=True)
+class PartScore:
+    page: int
+    headline: str
+    iou: float
+    boxes: tuple[Box, ...]
+    truth: tuple[Box, ...]
+
+
+@dataclass(frozen=True)
+class PhotoScore:
+    page: int
+    caption_iou: float
+    image_iou: float
+
+
+@dataclass(frozen=True)
+class BundleScore:
+    name: str
+    parts: tuple[PartScore, ...]
+    photos: tuple[PhotoScore, ...]
+    regions: dict[int, PageRegions]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(part.iou for part in self.parts)
+
+    @property
+    def minimum(self) -> float:
+        return min(part.iou for part in self.parts)
+
+
+def load_bundle(folder: Path):
+    """The bundle's issue and its page files by page number."""
+    (text_file,) = sorted(folder.glob("*.md"))
+    issue = parse_issue(text_file.read_text(encoding="utf-8"))
+    pages = {int(path.stem): path for path in (folder / "pages").glob("*.pdf")}
+    return issue, pages
+
+
+def bundle_regions(folder: Path) -> dict[int, PageRegions]:
+    """Regions of every page of a bundle (each page file holds one page)."""
+    issue, pages = load_bundle(folder)
+    inputs = page_inputs(issue)
+    result: dict[int, PageRegions] = {}
+    for number, path in sorted(pages.items()):
+        page = inputs[number]
+        with PagePdf(path) as pdf:
+            text, images = pdf.text(0), pdf.images(0)
+        result[number] = find_regions(text, page.parts, page.captions, images)
+    return result
+
+
+def score_bundle(folder: Path, truth_file: Path) -> BundleScore:
+    """Every article part and photo of the bundle, scored against its truth."""
+    issue, _ = load_bundle(folder)
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    regions = bundle_regions(folder)
+    inputs = page_inputs(issue)
+    parts: list[PartScore] = []
+    photos: list[PhotoScore] = []
+    for number_text, page_truth in truth["pages"].items():
+        number = int(number_text)
+        found = regions[number]
+        keys = {part.headline: part.key for part in inputs[number].parts}
+        for article in page_truth["articles"]:
+            true_boxes = tuple(
+                Box.from_list(box) for box in article.get("boxes") or [article["box"]]
+            )
+            region = found.article(keys[article["headline"]])
+            boxes = region.boxes if region else ()
+            iou = union_iou(boxes, true_boxes)
+            parts.append(PartScore(number, article["headline"], iou, boxes, true_boxes))
+        every_photo = [*found.photos, *(p for a in found.articles for p in a.photos)]
+        for photo in page_truth["photos"]:
+            wanted = fold(photo["caption"])  # the truth's caption has its credit, as printed
+            match = next((p for p in every_photo if fold(p.caption) == wanted), None)
+            caption_iou = image_iou = 0.0
+            if match and match.caption_box:
+                caption_iou = union_iou([match.caption_box], [Box.from_list(photo["caption_box"])])
+            if match and match.image_box:
+                image_iou = union_iou([match.image_box], [Box.from_list(photo["image_box"])])
+            photos.append(PhotoScore(number, caption_iou, image_iou))
+    return BundleScore(folder.name, tuple(parts), tuple(photos), regions)
