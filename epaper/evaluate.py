@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from epaper.align import fold
-from epaper.geometry import Box, union_iou
+from epaper.geometry import Box, covered_share, union_iou
 from epaper.issue import page_inputs, parse_issue
 from epaper.pdf import PagePdf
 from epaper.regions import PageRegions, find_regions
@@ -35,8 +35,11 @@ class PartScore:
 
 @dataclass(frozen=True)
 class PhotoScore:
+    """``caption_inside``: the share of the found caption box inside the true one (the true
+    box is the caption element, as wide as its column; the found box is the caption's ink)."""
+
     page: int
-    caption_iou: float
+    caption_inside: float
     image_iou: float
 
 
@@ -101,10 +104,11 @@ def score_bundle(folder: Path, truth_file: Path) -> BundleScore:
         for photo in page_truth["photos"]:
             wanted = fold(photo["caption"])  # the truth's caption has its credit, as printed
             match = next((p for p in every_photo if fold(p.caption) == wanted), None)
-            caption_iou = image_iou = 0.0
+            caption_inside = image_iou = 0.0
             if match and match.caption_box:
-                caption_iou = union_iou([match.caption_box], [Box.from_list(photo["caption_box"])])
+                true_caption = Box.from_list(photo["caption_box"])
+                caption_inside = covered_share([true_caption], [match.caption_box])
             if match and match.image_box:
                 image_iou = union_iou([match.image_box], [Box.from_list(photo["image_box"])])
-            photos.append(PhotoScore(number, caption_iou, image_iou))
+            photos.append(PhotoScore(number, caption_inside, image_iou))
     return BundleScore(folder.name, tuple(parts), tuple(photos), regions)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageDraw
 
-__all__ = ["Box", "bounding_box", "union_area", "union_iou"]
+__all__ = ["Box", "bounding_box", "covered_share", "union_area", "union_iou"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +112,12 @@ def union_iou(found: Iterable[Box], truth: Iterable[Box], grid: int = 1000) -> f
     both = _count(ImageChops.logical_and(a, b))
     either = _count(ImageChops.logical_or(a, b))
     return both / either if either else 0.0
+
+
+def covered_share(boxes: Iterable[Box], area: Iterable[Box], grid: int = 1000) -> float:
+    """The share of the union of ``area`` that the union of ``boxes`` covers (0 for an empty
+    area): how much of a neighbour's box a region reaches into, or how much of a found caption
+    lies inside the true one."""
+    a, b = _mask(boxes, grid), _mask(area, grid)
+    total = _count(b)
+    return _count(ImageChops.logical_and(a, b)) / total if total else 0.0

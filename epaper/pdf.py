@@ -22,9 +22,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from django.utils.translation import gettext_lazy
 from PIL import Image
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from epaper.geometry import Box, bounding_box
 
@@ -33,8 +36,11 @@ __all__ = [
     "PageImage",
     "PagePdf",
     "PageText",
+    "PdfSummary",
+    "UnsafePdf",
     "Word",
     "normalize_text",
+    "validate_pdf",
 ]
 
 
@@ -268,3 +274,150 @@ def _starts_line(previous: Box, box: Box) -> bool:
     if abs(box.center_y - previous.center_y) > height / 2:
         return True
     return box.x0 < previous.x0 - height
+
+
+# --------------------------------------------------------------------------- upload checks
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a msgid for makemessages (xgettext knows the name). Django's own gettext_noop
+    reads the settings, and this module must import without them."""
+    return message
+
+
+# What a layout editor reads when a page file is refused: English msgids, translated lazily
+# (zh_Hans in locale/) by UnsafePdf.
+UNSAFE_MESSAGES = {
+    "not_pdf": gettext_noop("This file is not a PDF."),
+    "damaged": gettext_noop(
+        "This PDF is damaged or incomplete; export it again from the layout program."
+    ),
+    "encrypted": gettext_noop(
+        "This PDF is encrypted or password-protected; upload an unprotected copy."
+    ),
+    "javascript": gettext_noop(
+        "This PDF contains JavaScript or automatic actions, which are not allowed."
+    ),
+    "embedded_file": gettext_noop("This PDF contains embedded files, which are not allowed."),
+    "no_pages": gettext_noop("This PDF has no pages."),
+    "too_many_pages": gettext_noop("This PDF has too many pages for one newspaper page file."),
+}
+
+# Keys that run something when the file is opened or a page is shown, or that hold files.
+_ACTIVE_KEYS = {"/JS": "javascript", "/JavaScript": "javascript", "/AA": "javascript"}
+_FILE_KEYS = {"/EmbeddedFile", "/EmbeddedFiles", "/EF", "/RichMedia"}
+_ACTIVE_ACTIONS = {
+    "/JavaScript": "javascript",
+    "/Launch": "javascript",
+    "/ImportData": "javascript",
+}
+
+
+class UnsafePdf(ValueError):
+    """An uploaded PDF that is refused. ``code`` is stable (for tests and logs), ``message`` a
+    lazy translation for the desk; ``str()`` is the English text (no settings needed)."""
+
+    def __init__(self, code: str, detail: str = ""):
+        self.code = code
+        self.message = gettext_lazy(UNSAFE_MESSAGES[code])
+        self.detail = detail
+        super().__init__(code, detail)
+
+    def __str__(self) -> str:
+        english = UNSAFE_MESSAGES[self.code]  # the msgid: no Django settings needed
+        return f"{english} ({self.detail})" if self.detail else english
+
+
+@dataclass(frozen=True)
+class PdfSummary:
+    """What an accepted upload holds: its pages' sizes in points."""
+
+    page_sizes: tuple[tuple[float, float], ...]
+
+    @property
+    def page_count(self) -> int:
+        return len(self.page_sizes)
+
+
+def validate_pdf(data: bytes, max_pages: int = 64) -> PdfSummary:
+    """Refuse (raise :class:`UnsafePdf`) a page file that is not a plain, readable PDF.
+
+    Refused: anything without a PDF header; a file cut short (no ``%%EOF`` at its end: an
+    interrupted upload, which PDFium would otherwise repair silently into a partial page);
+    encryption; JavaScript anywhere (``/JS``, ``/JavaScript``, an ``/OpenAction`` or
+    ``/AA`` additional action, a ``/Launch`` action); embedded files; no pages or too many.
+    Every object is inspected through pypdf (which also reads compressed object streams and
+    decodes ``#xx`` escapes in names, so ``/J#61vaScript`` does not slip through), then PDFium,
+    the engine that will render the file, must open it and every page."""
+    if b"%PDF-" not in data[:1024]:
+        raise UnsafePdf("not_pdf")
+    if b"%%EOF" not in data[-1024:]:
+        raise UnsafePdf("damaged", "no %%EOF at the end")
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise UnsafePdf("encrypted")
+        _inspect_objects(reader)
+    except UnsafePdf:
+        raise
+    except Exception as error:  # pypdf raises many kinds on broken input
+        raise UnsafePdf("damaged", f"pypdf: {error}") from error
+    return _summary(data, max_pages)
+
+
+def _summary(data: bytes, max_pages: int) -> PdfSummary:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        code = "encrypted" if "password" in str(error).lower() else "damaged"
+        raise UnsafePdf(code, f"pdfium: {error}") from error
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise UnsafePdf("no_pages")
+        if count > max_pages:
+            raise UnsafePdf("too_many_pages", f"{count} pages")
+        sizes = tuple(tuple(pdf[i].get_size()) for i in range(count))
+    finally:
+        pdf.close()
+    if any(width <= 0 or height <= 0 for width, height in sizes):
+        raise UnsafePdf("damaged", "a page has no size")
+    return PdfSummary(sizes)
+
+
+def _inspect_objects(reader: pypdf.PdfReader) -> None:
+    """Walk every object the file holds (by the cross-reference tables) and everything the
+    trailer reaches, looking for active content and embedded files."""
+    seen: set[tuple[int, int]] = set()
+    pending: list = [reader.trailer]
+    for generation, numbers in reader.xref.items():
+        pending.extend(IndirectObject(n, generation, reader) for n in numbers)
+    pending.extend(IndirectObject(n, 0, reader) for n in reader.xref_objStm)
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            _check_dictionary(item)
+            pending.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+
+
+def _check_dictionary(item: DictionaryObject) -> None:
+    for key in item:
+        if key in _ACTIVE_KEYS:
+            raise UnsafePdf(_ACTIVE_KEYS[key], f"{key} entry")
+        if key in _FILE_KEYS:
+            raise UnsafePdf("embedded_file", f"{key} entry")
+    action = item.get("/S")
+    if action in _ACTIVE_ACTIONS:
+        raise UnsafePdf(_ACTIVE_ACTIONS[action], f"{action} action")
+    if item.get("/Type") == "/Filespec" and "/EF" in item:
+        raise UnsafePdf("embedded_file", "file specification with a file")
+    if item.get("/Subtype") == "/FileAttachment":
+        raise UnsafePdf("embedded_file", "file attachment annotation")
