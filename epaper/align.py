@@ -31,8 +31,10 @@ __all__ = ["Owner", "Run", "fold", "fold_chars", "tile"]
 # three (罗塘街) are not.
 MIN_RUN = 4
 # A run at least this long is trusted on its own; a shorter one needs to be unique (once on the
-# page and once in all owners' texts) or to sit next to a trusted run of its owner.
+# page and once in all owners' texts) and at least UNIQUE_RUN long, or to sit next to a trusted
+# run of its owner.
 TRUSTED_RUN = 10
+UNIQUE_RUN = 6
 # "Next to": at most this many folded characters apart, on the page and in the owner's text.
 NEAR = 40
 # Between an owner's pieces: no page character folds to it (fold keeps letters and digits).
@@ -234,6 +236,8 @@ def _drop_strays(runs: list[Run], page: str, owners: Sequence[str]) -> list[Run]
     def trusted(run: Run) -> bool:
         if run.length >= TRUSTED_RUN:
             return True
+        if run.length < UNIQUE_RUN:
+            return False
         text = owners[run.owner][run.start : run.start + run.length]
         return page.count(text) == 1 and everything.count(text) == 1
 
