@@ -597,12 +597,14 @@ def layouts() -> list[Layout]:
     )
 
     t = TextSource(6)
-    a = [_article(t, f"d{n}", c) for n, c in enumerate([700, 90, 200, 200, 200, 90, 200, 70, 70])]
+    a = [_article(t, f"d{n}", c) for n, c in enumerate([700, 90, 200, 120, 200, 90, 200, 70, 70])]
     alone = _photo(t, 601)
+    a[3].photos.append(_photo(t, 602))
     result.append(
         Layout(
             "cols6-photo",
-            "Six narrow columns of short articles and a standalone photo (图片新闻) across two.",
+            "Six narrow columns of short articles, one with a photo, and a standalone photo"
+            " (图片新闻) across two: two images for the captions to choose from.",
             [
                 PageLayout(
                     1,
