@@ -235,8 +235,9 @@ def _absorb_punctuation(
     text: PageText, owner_of: list[int | None], label_of: list[str | None]
 ) -> None:
     """Give an unowned character that the aligner cannot see (punctuation, a bracket) to the
-    owner of its neighbours on the same line: the one before, else the one after. Quotes and
-    brackets often open or close a printed line, and they are part of the article's ink."""
+    owner of its neighbours: the one before it on its line, else the one after it on its line,
+    else the text that ends the line above (a line holding only 。” closes the sentence before
+    it). Quotes and brackets often open or close a printed line; they are the article's ink."""
     chars = text.chars
     for i, char in enumerate(chars):
         if owner_of[i] is not None or fold(char.text):
@@ -246,6 +247,13 @@ def _absorb_punctuation(
                 owner_of[i] = owner_of[j]
                 label_of[i] = label_of[j]
                 break
+        else:
+            j = i - 1
+            while j >= 0 and owner_of[j] is None and not fold(chars[j].text):
+                j -= 1
+            if j >= 0 and owner_of[j] is not None and chars[j].line == char.line - 1:
+                owner_of[i] = owner_of[j]
+                label_of[i] = label_of[j]
 
 
 def _line_runs(text: PageText, owner_of: list[int | None]):
@@ -332,7 +340,10 @@ def _obstacles(
 
 
 def _rectangles(own: list[Box], others: list[Box]) -> list[Box]:
-    """As few rectangles as possible around ``own`` that stay clear of ``others``."""
+    """As few rectangles as possible around ``own`` that stay clear of ``others``.
+
+    The whole bounding box is tried first: the usual rectangular article needs nothing more
+    (the pairwise merging below would reach the same box, in more steps)."""
     whole = bounding_box(own)
     if whole is None:
         return []

@@ -77,6 +77,13 @@ def _truncated() -> bytes:
     return data[: len(data) // 2]
 
 
+def _cut_before_eof() -> bytes:
+    # An upload that stopped a few bytes short: readers repair it silently, we do not.
+    data = PAGE_118.read_bytes()
+    assert data.endswith(b"%%EOF\n")
+    return data[:-6]
+
+
 HOSTILE = {
     "open_action_js": (_open_action_js, "javascript"),
     "document_js": (_document_js, "javascript"),
@@ -86,8 +93,15 @@ HOSTILE = {
     "encrypted": (_encrypted, "encrypted"),
     "garbage": (lambda: bytes(range(256)) * 40, "not_pdf"),
     "truncated": (_truncated, "damaged"),
+    "cut_before_eof": (_cut_before_eof, "damaged"),
     "header_only": (lambda: b"%PDF-1.7\n%%EOF\n", "damaged"),
 }
+
+
+def test_a_file_cut_short_is_refused_for_its_missing_end():
+    with pytest.raises(UnsafePdf) as refused:
+        validate_pdf(_cut_before_eof())
+    assert "%%EOF" in str(refused.value)
 
 
 @pytest.mark.parametrize("name", HOSTILE)
