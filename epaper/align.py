@@ -39,6 +39,9 @@ UNIQUE_RUN = 6
 NEAR = 40
 # Between an owner's pieces: no page character folds to it (fold keeps letters and digits).
 SEPARATOR = "\x00"
+# "Next to" on the page, when character positions are known (fractions of the page): the line
+# above or below (body lines are about 0.014 apart on an A3 page), not the next column.
+NEAR_ON_PAGE = 0.02
 
 
 def fold(text: str) -> str:
@@ -113,7 +116,12 @@ class Run:
     length: int
 
 
-def tile(page: str, owners: Sequence[str], min_run: int = MIN_RUN) -> list[Run]:
+def tile(
+    page: str,
+    owners: Sequence[str],
+    min_run: int = MIN_RUN,
+    points: Sequence[tuple[float, float]] | None = None,
+) -> list[Run]:
     """Tile the owners' folded texts onto the folded page text; each page character and each
     owner character used at most once. Returns the runs that survive the stray-run filter, in
     no particular order.
@@ -121,8 +129,13 @@ def tile(page: str, owners: Sequence[str], min_run: int = MIN_RUN) -> list[Run]:
     Two rounds. First the *unique* runs (their text occurs once on the page and once in all the
     owners' texts), longest first: they cannot be misplaced. Then the ambiguous ones (a phrase
     that two articles share, a caption that repeats a sentence of the text), longest first and,
-    among equally long ones, the occurrence closest to where the owner's unique runs say its
-    text should be: an article's sentence is near its neighbouring sentences on the page."""
+    among equally long ones, the occurrence closest to the owner's runs already placed: an
+    article's sentence is printed near its other sentences.
+
+    ``points`` (where each folded page character sits, any unit) lets "closest" be measured on
+    the page itself, which also holds when the PDF's reading order is scrambled (some layout
+    programs write lines in no useful order); without it, closeness is by position in the page
+    text, and the stray filter likewise."""
     everything = "\x00".join(owners)
 
     def unique(owner: int, start: int, length: int) -> bool:
@@ -132,28 +145,41 @@ def tile(page: str, owners: Sequence[str], min_run: int = MIN_RUN) -> list[Run]:
     candidates = _maximal_matches(page, owners, min_run)
     first = [c for c in candidates if unique(c[1], c[2], -c[0])]
     second = [c for c in candidates if not unique(c[1], c[2], -c[0])]
-    state = _Tiling(page, owners, min_run)
+    state = _Tiling(page, owners, min_run, points)
     state.run(first, later=second)
     state.run([(length, state.distance(o, i, j), o, i, j) for length, o, i, j in second])
-    return _drop_strays(state.accepted, page, owners)
+    return _drop_strays(state.accepted, page, owners, points)
 
 
 class _Tiling:
     """The used marks and accepted runs of one tiling."""
 
-    def __init__(self, page: str, owners: Sequence[str], min_run: int):
+    def __init__(
+        self,
+        page: str,
+        owners: Sequence[str],
+        min_run: int,
+        points: Sequence[tuple[float, float]] | None,
+    ):
         self.min_run = min_run
+        self.points = points
         self.page_used = bytearray(len(page))
         self.owner_used = [bytearray(len(text)) for text in owners]
         self.accepted: list[Run] = []
         self.by_owner: dict[int, list[Run]] = defaultdict(list)
 
-    def distance(self, owner: int, start: int, page_start: int) -> int:
-        """How far ``page_start`` is from where the owner's accepted runs put ``start``."""
+    def distance(self, owner: int, start: int, page_start: int) -> tuple[float, int]:
+        """How far a candidate is from the owner's accepted runs: on the page (when points are
+        known), then in the page text from where those runs put ``start``."""
         runs = self.by_owner.get(owner)
         if not runs:
-            return 0
-        return min(abs(page_start - (run.page_start + start - run.start)) for run in runs)
+            return (0.0, 0)
+        order = min(abs(page_start - (run.page_start + start - run.start)) for run in runs)
+        if self.points is None:
+            return (0.0, order)
+        point = self.points[page_start]
+        spatial = min(_point_gap(point, _run_box(run, self.points)) for run in runs)
+        return (round(spatial, 3), order)
 
     def run(self, entries: list[tuple], later: list[tuple] | None = None) -> None:
         """Accept entries best first: (-length, owner, start, page_start) or
@@ -228,9 +254,15 @@ def _free_stretches(free: list[bool]) -> list[tuple[int, int]]:
     return stretches
 
 
-def _drop_strays(runs: list[Run], page: str, owners: Sequence[str]) -> list[Run]:
+def _drop_strays(
+    runs: list[Run],
+    page: str,
+    owners: Sequence[str],
+    points: Sequence[tuple[float, float]] | None = None,
+) -> list[Run]:
     """Keep trusted runs (long, or unique on the page and among the owners) and the short runs
-    within NEAR characters of a kept run of the same owner, on the page and in its text."""
+    next to a kept run of the same owner: within NEAR characters on the page and in its text,
+    or (with points) within NEAR_ON_PAGE of it on the page."""
     everything = "\x00".join(owners)
 
     def trusted(run: Run) -> bool:
@@ -250,7 +282,7 @@ def _drop_strays(runs: list[Run], page: str, owners: Sequence[str]) -> list[Run]
     while changed and pending:
         changed = False
         for run in list(pending):
-            if any(_near(run, other) for other in by_owner[run.owner]):
+            if any(_near(run, other, points) for other in by_owner[run.owner]):
                 kept.append(run)
                 by_owner[run.owner].append(run)
                 pending.remove(run)
@@ -258,7 +290,14 @@ def _drop_strays(runs: list[Run], page: str, owners: Sequence[str]) -> list[Run]
     return kept
 
 
-def _near(a: Run, b: Run) -> bool:
+def _near(a: Run, b: Run, points: Sequence[tuple[float, float]] | None = None) -> bool:
+    if points is not None:
+        gap = min(
+            _point_gap(points[k], _run_box(b, points))
+            for k in (a.page_start, a.page_start + a.length - 1)
+        )
+        if gap <= NEAR_ON_PAGE:
+            return True
     if a.start > b.start:
         a, b = b, a
     text_gap = b.start - (a.start + a.length)
@@ -267,3 +306,16 @@ def _near(a: Run, b: Run) -> bool:
         abs(a.page_start - (b.page_start + b.length)),
     )
     return -1 <= text_gap <= NEAR and page_gap <= NEAR
+
+
+def _run_box(run: Run, points: Sequence[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs = [points[k][0] for k in range(run.page_start, run.page_start + run.length)]
+    ys = [points[k][1] for k in range(run.page_start, run.page_start + run.length)]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _point_gap(point: tuple[float, float], box: tuple[float, float, float, float]) -> float:
+    x, y = point
+    dx = max(0.0, box[0] - x, x - box[2])
+    dy = max(0.0, box[1] - y, y - box[3])
+    return (dx * dx + dy * dy) ** 0.5

@@ -45,6 +45,8 @@ MIN_COVERAGE = 0.6
 # An obstacle counts when this share of its area lies inside a candidate box (boxes that only
 # touch, or a line's descender under the next article's rule, do not).
 OBSTACLE_SHARE = 0.2
+# A sliver: this many characters or fewer of one owner at the end of another owner's line.
+SLIVER = 3
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,8 @@ class _Layout:
         chars = text.chars
         page, sources = fold_chars([char.text for char in chars])
         folded = [owner.folded() for owner in owners]
-        runs = tile(page, [f for f, _ in folded])
+        points = [_center(chars[index].box) for index in sources]
+        runs = tile(page, [f for f, _ in folded], points=points)
 
         owner_of: list[int | None] = [None] * len(chars)
         label_of: list[str | None] = [None] * len(chars)
@@ -205,6 +208,7 @@ class _Layout:
                 index = sources[run.page_start + k]
                 owner_of[index] = run.owner
                 label_of[index] = _label_at(spans, run.start + k)
+        _trim_spillover(text, owner_of, label_of)
         _absorb_punctuation(text, owner_of, label_of)
 
         segments: list[list[Box]] = [[] for _ in owners]
@@ -224,10 +228,50 @@ class _Layout:
         return cls(segments, captions, coverage, owner_of)
 
 
+def _center(box: Box) -> tuple[float, float]:
+    return ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+
+
 def _label_at(spans: list[tuple[int, int, str]], position: int) -> str | None:
     for start, end, label in spans:
         if start <= position < end:
             return label
+    return None
+
+
+def _trim_spillover(text: PageText, owner_of: list[int | None], label_of: list[str | None]) -> None:
+    """Unown a sliver (at most SLIVER letters) at either end of a printed line whose rest
+    belongs to another owner. Two articles do not share a line; such a sliver is a run that
+    carried on over the end of a line into unrelated text because a few letters happened to
+    match (the PDF wrote the lines in an order that put them side by side)."""
+    chars = text.chars
+    pieces: list[tuple[int | None, list[int]]] = []
+    for i, char in enumerate(chars):
+        if pieces and chars[pieces[-1][1][-1]].line == char.line and pieces[-1][0] == owner_of[i]:
+            pieces[-1][1].append(i)
+        else:
+            pieces.append((owner_of[i], [i]))
+    for n, (owner, indexes) in enumerate(pieces):
+        if owner is None or len(indexes) > SLIVER:
+            continue
+        line = chars[indexes[0]].line
+        neighbours = [_owned_neighbour(pieces, n, step, line, chars) for step in (-1, 1)]
+        if any(
+            other is not None and other[0] != owner and len(other[1]) > SLIVER
+            for other in neighbours
+        ):
+            for i in indexes:
+                owner_of[i] = None
+                label_of[i] = None
+
+
+def _owned_neighbour(pieces, n: int, step: int, line: int, chars):
+    """The nearest piece with an owner on the same line, before (step -1) or after piece n."""
+    m = n + step
+    while 0 <= m < len(pieces) and chars[pieces[m][1][0]].line == line:
+        if pieces[m][0] is not None:
+            return pieces[m]
+        m += step
     return None
 
 

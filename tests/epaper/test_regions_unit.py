@@ -78,3 +78,21 @@ def test_a_repeated_phrase_goes_to_the_copy_next_to_its_own_article():
     regions = find_regions(page, parts)
     assert regions.article("a").boxes[0].y0 == 0.5
     assert regions.article("b").boxes[0].y1 == 0.12
+
+
+def test_a_run_that_spills_over_the_end_of_another_articles_line_is_trimmed():
+    """The PDF writes A's second line, then B's second line: B's text before that line ends in
+    甲乙, as A's printed line does (after a letter, 丙, that A's text lacks), so the run of B's
+    second line starts two letters early, in A's line."""
+    a1, a2 = "区政协调研组到太平社区", "专题调研网格化治理甲乙"
+    b1, b2 = "缪杰明带队走访辖区企业甲乙", "认真听取项目建设进展情况"
+    printed_a2 = a2[:-2] + "丙" + a2[-2:]
+    page = _page([(a1, 0.1, 0.1), (printed_a2, 0.1, 0.12), (b2, 0.1, 0.5), (b1, 0.1, 0.48)])
+    parts = [
+        ArticlePart("a", headline="", paragraphs=(a1 + a2,)),
+        ArticlePart("b", headline="", paragraphs=(b1 + b2,)),
+    ]
+    regions = find_regions(page, parts)
+    assert regions.article("a").boxes == (Box(0.1, 0.1, 0.32, 0.14),)
+    # B stays on its own lines (the 甲乙 that ends its first line was spent on the sliver).
+    assert regions.article("b").boxes == (Box(0.1, 0.48, 0.34, 0.52),)
