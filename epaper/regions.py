@@ -110,6 +110,11 @@ class ArticleRegion:
     coverage: float
     photos: tuple[PhotoRegion, ...] = ()
 
+    def as_json(self, page: int) -> dict:
+        """The region in the issue's JSON form (docs/issue-format.md, Additions):
+        ``{"page": 1, "boxes": [[x0, y0, x1, y1], ...]}``."""
+        return {"page": page, "boxes": [box.rounded().as_list() for box in self.boxes]}
+
 
 @dataclass(frozen=True)
 class RegionWarning:

@@ -1,6 +1,6 @@
 """Build the e-paper layout fixtures: printed pages with measured truth boxes.
 
-    .venv/bin/python tests/epaper/make_layouts.py [--only NAME]
+    .venv/bin/python tests/epaper/make_layouts.py [--only NAME] [--out DIR]
 
 For each layout this writes ``tests/epaper/fixtures/<name>/``: ``issue.md`` (the issue in the
 back-issue text format), ``pages/<n>.pdf`` (each page printed by Debian's Chromium from HTML,
@@ -678,7 +678,9 @@ def layouts() -> list[Layout]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", help="build only this layout")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"folder (default {OUT})")
     args = parser.parse_args()
+    out = args.out
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -686,13 +688,13 @@ def main() -> None:
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        OUT.mkdir(exist_ok=True)
+        out.mkdir(exist_ok=True)
         if not args.only:
-            print_kangxi(browser, OUT / "kangxi.pdf")
+            print_kangxi(browser, out / "kangxi.pdf")
         for layout in layouts():
             if args.only and layout.name != args.only:
                 continue
-            folder = OUT / layout.name
+            folder = out / layout.name
             text = issue_text(layout)
             parse(text, strict=True)  # the issue text must be valid before anything is printed
             folder.mkdir(parents=True, exist_ok=True)
