@@ -167,6 +167,8 @@ class _Tiling:
         self.owner_used = [bytearray(len(text)) for text in owners]
         self.accepted: list[Run] = []
         self.by_owner: dict[int, list[Run]] = defaultdict(list)
+        # Where each accepted run sits on the page (with points): computed once, asked often.
+        self.boxes: dict[int, list[tuple[float, float, float, float]]] = defaultdict(list)
 
     def distance(self, owner: int, start: int, page_start: int) -> tuple[float, int]:
         """How far a candidate is from the owner's accepted runs: on the page (when points are
@@ -178,7 +180,7 @@ class _Tiling:
         if self.points is None:
             return (0.0, order)
         point = self.points[page_start]
-        spatial = min(_point_gap(point, _run_box(run, self.points)) for run in runs)
+        spatial = min(_point_gap(point, box) for box in self.boxes[owner])
         return (round(spatial, 3), order)
 
     def run(self, entries: list[tuple], later: list[tuple] | None = None) -> None:
@@ -200,6 +202,8 @@ class _Tiling:
                 run = Run(owner, start, page_start, length)
                 self.accepted.append(run)
                 self.by_owner[owner].append(run)
+                if self.points is not None:
+                    self.boxes[owner].append(_run_box(run, self.points))
                 continue
             for offset, sub_length in _free_stretches(free):
                 if sub_length < self.min_run:
@@ -292,11 +296,9 @@ def _drop_strays(
 
 def _near(a: Run, b: Run, points: Sequence[tuple[float, float]] | None = None) -> bool:
     if points is not None:
-        gap = min(
-            _point_gap(points[k], _run_box(b, points))
-            for k in (a.page_start, a.page_start + a.length - 1)
-        )
-        if gap <= NEAR_ON_PAGE:
+        box = _run_box(b, points)
+        ends = (a.page_start, a.page_start + a.length - 1)
+        if min(_point_gap(points[k], box) for k in ends) <= NEAR_ON_PAGE:
             return True
     if a.start > b.start:
         a, b = b, a
@@ -309,8 +311,10 @@ def _near(a: Run, b: Run, points: Sequence[tuple[float, float]] | None = None) -
 
 
 def _run_box(run: Run, points: Sequence[tuple[float, float]]) -> tuple[float, float, float, float]:
-    xs = [points[k][0] for k in range(run.page_start, run.page_start + run.length)]
-    ys = [points[k][1] for k in range(run.page_start, run.page_start + run.length)]
+    """The box around the run's character centres (one pass over its points)."""
+    span = points[run.page_start : run.page_start + run.length]
+    xs = [x for x, _ in span]
+    ys = [y for _, y in span]
     return min(xs), min(ys), max(xs), max(ys)
 
 
