@@ -9,8 +9,10 @@ text and photos and no other article; for each caption, its box and the image it
 How:
 
 1. Align (``epaper.align``): every part's and caption's text is tiled onto the page text, so
-   each printed character gets at most one owner.
-2. Punctuation (not compared by the aligner) goes to the owner of its neighbours on its line.
+   each printed character gets at most one owner; a phrase two articles share goes to the
+   copy printed nearest the rest of its article.
+2. Clean up: a sliver of one owner at the end of another owner's line is given up, and
+   punctuation (not compared by the aligner) goes to the owner of its neighbours.
 3. Photos: a caption's characters give its box; the nearest image, preferring one directly
    above it, is its photo. An article's photos belong to its region.
 4. Rectangles: one box around the part's lines and photos when that box holds nothing of any
