@@ -17,7 +17,8 @@ one 900 × 600 photo):
 
 Then the IoU table: for each fixture (118 and the generated layouts in tests/epaper/fixtures/),
 the median and minimum IoU of its article parts' regions against the truth boxes (targets:
-median ≥ 0.95, every part ≥ 0.85), and how its photos were paired.
+median ≥ 0.95, every part ≥ 0.85), and how its photos were paired; then the same with the
+PDF's lines scrambled and with typos in the issue text.
 """
 
 from __future__ import annotations
@@ -95,12 +96,28 @@ def quality() -> None:
         )
 
 
+def robustness() -> None:
+    """The same fixtures with the PDF's lines scrambled, and with typos and a missing sentence
+    in the issue text (seed 0, as in tests/epaper/test_regions_robust.py)."""
+    print()
+    print("| fixture | lines scrambled: median / min | typos, sentence missing: median / min |")
+    print("| --- | ---: | ---: |")
+    for name, folder, truth in bundles():
+        scrambled = score_bundle(folder, truth, scramble=0)
+        edited = score_bundle(folder, truth, typos=0)
+        print(
+            f"| {name} | {scrambled.median:.3f} / {scrambled.minimum:.3f} "
+            f"| {edited.median:.3f} / {edited.minimum:.3f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     timings(args.runs)
     quality()
+    robustness()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ IoU of the union of its rectangles with the union of its true boxes, rasterised 
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import random
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +20,19 @@ from pathlib import Path
 from epaper.align import fold
 from epaper.geometry import Box, covered_share, union_iou
 from epaper.issue import page_inputs, parse_issue
-from epaper.pdf import PagePdf
-from epaper.regions import PageRegions, find_regions
+from epaper.pdf import Char, PagePdf, PageText
+from epaper.regions import ArticlePart, PageRegions, find_regions
 
-__all__ = ["BundleScore", "PartScore", "load_bundle", "score_bundle"]
+__all__ = [
+    "BundleScore",
+    "PartScore",
+    "PhotoScore",
+    "bundle_regions",
+    "load_bundle",
+    "scramble_lines",
+    "score_bundle",
+    "with_typos",
+]
 
 
 @dataclass(frozen=True)
@@ -67,8 +78,42 @@ def load_bundle(folder: Path):
     return issue, pages
 
 
-def bundle_regions(folder: Path) -> dict[int, PageRegions]:
-    """Regions of every page of a bundle (each page file holds one page)."""
+def scramble_lines(text: PageText, seed: int) -> PageText:
+    """The same characters with the page's lines in a random order, as some layout programs
+    write them: the reading order then says nothing about which line follows which."""
+    lines: dict[int, list[Char]] = {}
+    for char in text.chars:
+        lines.setdefault(char.line, []).append(char)
+    order = list(lines)
+    random.Random(seed).shuffle(order)
+    return dataclasses.replace(text, chars=tuple(c for line in order for c in lines[line]))
+
+
+# Common characters to put in for typos.
+_COMMON = "的一是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要"
+
+
+def with_typos(part: ArticlePart, seed: int) -> ArticlePart:
+    """The part's text with one letter in 30 replaced and one sentence of each paragraph
+    (of four or more) left out: an issue text that was edited after the page was printed."""
+    rng = random.Random(seed)
+    paragraphs = []
+    for paragraph in part.paragraphs:
+        letters = list(paragraph)
+        for start in range(0, len(letters), 30):
+            letters[rng.randrange(start, min(start + 30, len(letters)))] = rng.choice(_COMMON)
+        sentences = "".join(letters).split("。")
+        if len(sentences) > 3:
+            del sentences[rng.randrange(len(sentences) - 1)]
+        paragraphs.append("。".join(sentences))
+    return dataclasses.replace(part, paragraphs=tuple(paragraphs))
+
+
+def bundle_regions(
+    folder: Path, scramble: int | None = None, typos: int | None = None
+) -> dict[int, PageRegions]:
+    """Regions of every page of a bundle (each page file holds one page). ``scramble`` and
+    ``typos`` (seeds) apply :func:`scramble_lines` and :func:`with_typos` first."""
     issue, pages = load_bundle(folder)
     inputs = page_inputs(issue)
     result: dict[int, PageRegions] = {}
@@ -76,15 +121,22 @@ def bundle_regions(folder: Path) -> dict[int, PageRegions]:
         page = inputs[number]
         with PagePdf(path) as pdf:
             text, images = pdf.text(0), pdf.images(0)
-        result[number] = find_regions(text, page.parts, page.captions, images)
+        parts = page.parts
+        if scramble is not None:
+            text = scramble_lines(text, scramble + number)
+        if typos is not None:
+            parts = tuple(with_typos(part, typos + number) for part in parts)
+        result[number] = find_regions(text, parts, page.captions, images)
     return result
 
 
-def score_bundle(folder: Path, truth_file: Path) -> BundleScore:
+def score_bundle(
+    folder: Path, truth_file: Path, scramble: int | None = None, typos: int | None = None
+) -> BundleScore:
     """Every article part and photo of the bundle, scored against its truth."""
     issue, _ = load_bundle(folder)
     truth = json.loads(truth_file.read_text(encoding="utf-8"))
-    regions = bundle_regions(folder)
+    regions = bundle_regions(folder, scramble, typos)
     inputs = page_inputs(issue)
     parts: list[PartScore] = []
     photos: list[PhotoScore] = []
