@@ -189,7 +189,7 @@ class PagePdf:
         width, height = page.get_size()
         found: list[PageImage] = []
         for number, image in enumerate(_image_objects(page)):
-            left, bottom, right, top = image.get_bounds()
+            left, bottom, right, top = _page_bounds(image)
             box = _clip(Box(left / width, 1 - top / height, right / width, 1 - bottom / height))
             pixel_width, pixel_height = image.get_px_size()
             found.append(PageImage(number, box, int(pixel_width), int(pixel_height)))
@@ -217,6 +217,18 @@ class PagePdf:
 
 def _image_objects(page: pdfium.PdfPage) -> list:
     return list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8))
+
+
+def _page_bounds(obj) -> tuple[float, float, float, float]:
+    """An object's bounds on the page. PDFium gives the bounds of an object inside a form
+    XObject in the form's own space (Chromium wraps an image with opacity or a transform in
+    one), so each enclosing form's matrix is applied on the way up."""
+    left, bottom, right, top = obj.get_bounds()
+    container = obj.container
+    while container is not None:
+        left, bottom, right, top = container.get_matrix().on_rect(left, bottom, right, top)
+        container = container.container
+    return left, bottom, right, top
 
 
 def _clip(box: Box) -> Box:

@@ -15,6 +15,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 MUTATIONS = [
     (
+        "form space bounds",
+        "epaper/pdf.py",
+        "    container = obj.container\n",
+        "    container = None\n",
+        "tests/epaper/test_pdf_text.py",
+    ),
+    (
         "no points",
         "epaper/regions.py",
         "runs = tile(page, [f for f, _ in folded], points=points)",

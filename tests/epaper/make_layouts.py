@@ -7,7 +7,8 @@ back-issue text format), ``pages/<n>.pdf`` (each page printed by Debian's Chromi
 with a real text layer and embedded JPEG photos) and ``truth.json`` (where every article part,
 photo and caption sits, in the shape of ``tests/fixtures/epaper-118-truth/truth.json``). It also
 writes ``tests/epaper/fixtures/kangxi.pdf``, a page whose text layer holds compatibility
-characters (⽇, full-width digits) for the NFKC test.
+characters (⽇, full-width digits) for the NFKC test, and ``form-images.pdf`` (with the
+measured ``form-images.json``), whose photos sit inside form XObjects.
 
 Truth is measured, not assumed: the page is laid out by Chromium in print mode and every
 article element's ``getBoundingClientRect()`` (divided by the page size) is its box; an article
@@ -500,6 +501,39 @@ def print_kangxi(browser, path: Path) -> None:
     tab.close()
 
 
+def print_form_images(browser, folder: Path) -> None:
+    """A page with two photos that Chromium puts inside form XObjects (one with opacity, one
+    scaled by a CSS transform), and their boxes as measured: ``form-images.pdf`` and
+    ``form-images.json``."""
+    photo = folder / "form-photo.jpg"
+    photo.write_bytes(make_photo(901))
+    page_html = (
+        "<html><head><style>@page{size:210mm 297mm;margin:0} body{margin:0}</style></head>"
+        "<body><div style='position:absolute;left:100px;top:300px;opacity:0.5'>"
+        f"<img src='{photo.name}' style='width:300px'></div>"
+        "<div style='position:absolute;left:400px;top:700px;transform:scale(0.5);"
+        f"transform-origin:0 0;opacity:0.7'><img src='{photo.name}' style='width:300px'>"
+        "</div></body></html>"
+    )
+    html_path = folder / "form-images.html"
+    html_path.write_text(page_html, encoding="utf-8")
+    width, height = round(210 * PX_PER_MM), round(297 * PX_PER_MM)
+    tab = browser.new_page(viewport={"width": width, "height": height})
+    tab.emulate_media(media="print")
+    tab.goto(html_path.as_uri())
+    boxes = tab.evaluate(
+        "([w, h]) => [...document.images].map(i => { const r = i.getBoundingClientRect();"
+        " return [r.left / w, r.top / h, r.right / w, r.bottom / h]; })",
+        [210 * PX_PER_MM, 297 * PX_PER_MM],
+    )
+    tab.pdf(path=str(folder / "form-images.pdf"), width="210mm", height="297mm")
+    tab.close()
+    html_path.unlink()
+    photo.unlink()
+    truth = {"image_boxes": [[round(v, 4) for v in box] for box in boxes]}
+    (folder / "form-images.json").write_text(json.dumps(truth) + "\n", encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- layouts
 
 
@@ -677,7 +711,7 @@ def layouts() -> list[Layout]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", help="build only this layout")
+    parser.add_argument("--only", help="build only this layout (or kangxi, form-images)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"folder (default {OUT})")
     args = parser.parse_args()
     out = args.out
@@ -689,8 +723,10 @@ def main() -> None:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         out.mkdir(exist_ok=True)
-        if not args.only:
+        if args.only in (None, "kangxi"):
             print_kangxi(browser, out / "kangxi.pdf")
+        if args.only in (None, "form-images"):
+            print_form_images(browser, out)
         for layout in layouts():
             if args.only and layout.name != args.only:
                 continue

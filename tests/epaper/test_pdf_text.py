@@ -1,5 +1,8 @@
 """Reading a printed page: size, text layer (NFKC, lines, words) and images."""
 
+import json
+
+from epaper.geometry import Box, union_iou
 from epaper.pdf import PagePdf, normalize_text
 from tests.epaper.paths import LAYOUTS, PAGE_118
 
@@ -52,3 +55,14 @@ def test_images_are_listed_with_their_box_and_pixel_size():
     assert (image.pixel_width, image.pixel_height) == (900, 600)
     # truth.json: image_box [0.3535, 0.5779, 0.6465, 0.716]
     assert abs(image.box.x0 - 0.3535) < 0.003 and abs(image.box.y1 - 0.716) < 0.003
+
+
+def test_images_inside_form_xobjects_are_placed_on_the_page():
+    """Chromium wraps an image with opacity or a CSS transform in a form XObject, whose own
+    coordinates PDFium reports; the boxes must be the page's, as measured in the browser."""
+    truth = json.loads((LAYOUTS / "form-images.json").read_text(encoding="utf-8"))
+    with PagePdf(LAYOUTS / "form-images.pdf") as pdf:
+        images = pdf.images(0)
+    assert len(images) == 2
+    for image, expected in zip(images, truth["image_boxes"], strict=True):
+        assert union_iou([image.box], [Box.from_list(expected)]) >= 0.95
