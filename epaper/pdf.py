@@ -178,7 +178,7 @@ class PagePdf:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            chars = _read_chars(textpage, width, height)
+            chars = _read_chars(textpage, _PageSpace(page))
         finally:
             textpage.close()
         return PageText(width, height, tuple(chars))
@@ -186,11 +186,10 @@ class PagePdf:
     def images(self, index: int) -> list[PageImage]:
         """The images drawn on the page (also those inside form XObjects), in content order."""
         page = self._pdf[index]
-        width, height = page.get_size()
+        space = _PageSpace(page)
         found: list[PageImage] = []
         for number, image in enumerate(_image_objects(page)):
-            left, bottom, right, top = _page_bounds(image)
-            box = _clip(Box(left / width, 1 - top / height, right / width, 1 - bottom / height))
+            box = space.box(*_page_bounds(image))
             pixel_width, pixel_height = image.get_px_size()
             found.append(PageImage(number, box, int(pixel_width), int(pixel_height)))
         return found
@@ -240,7 +239,41 @@ def _clip(box: Box) -> Box:
     )
 
 
-def _read_chars(textpage: pdfium.PdfTextPage, width: float, height: float) -> list[Char]:
+class _PageSpace:
+    """From PDF user space (points, origin bottom-left of the media box, as text and image
+    bounds come) to fractions of the page as shown: origin top-left of the crop box, turned by
+    the page's /Rotate. PDFium's FPDF_PageToDevice knows both; three points of it give the
+    affine map, applied here in Python for every character."""
+
+    # Device pixels across the page (C ints, up to 2**31): fine enough, and no overflow for the
+    # probe points, which stay within the media box.
+    SCALE = 100_000_000
+
+    def __init__(self, page: pdfium.PdfPage):
+        self.page = page
+        left, bottom, right, top = page.get_mediabox()
+        width, height = right - left, top - bottom
+        x0, y0 = self._device(left, bottom)
+        x1, y1 = self._device(right, bottom)
+        x2, y2 = self._device(left, top)
+        a, d = (x1 - x0) / width, (y1 - y0) / width
+        b, e = (x2 - x0) / height, (y2 - y0) / height
+        self.matrix = (a, b, x0 - a * left - b * bottom, d, e, y0 - d * left - e * bottom)
+
+    def _device(self, x: float, y: float) -> tuple[float, float]:
+        device_x, device_y = ctypes.c_int(), ctypes.c_int()
+        size = self.SCALE
+        pdfium_c.FPDF_PageToDevice(self.page.raw, 0, 0, size, size, 0, x, y, device_x, device_y)
+        return device_x.value / size, device_y.value / size
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> Box:
+        a, b, c, d, e, f = self.matrix
+        xs = [a * x + b * y + c for x in (left, right) for y in (bottom, top)]
+        ys = [d * x + e * y + f for x in (left, right) for y in (bottom, top)]
+        return _clip(Box(min(xs), min(ys), max(xs), max(ys)))
+
+
+def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> list[Char]:
     """Characters in PDFium's order, without whitespace, each with a line number.
 
     A new line starts where PDFium inserted a line break of its own, or where the next character
@@ -259,7 +292,7 @@ def _read_chars(textpage: pdfium.PdfTextPage, width: float, height: float) -> li
                 pending_break = True
             continue
         left, right, bottom, top = _char_box(raw, i)
-        box = _clip(Box(left / width, 1 - top / height, right / width, 1 - bottom / height))
+        box = space.box(left, bottom, right, top)
         if previous is not None and (pending_break or _starts_line(previous, box)):
             line += 1
         pending_break = False

@@ -15,6 +15,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 MUTATIONS = [
     (
+        "user space as page space",
+        "epaper/pdf.py",
+        "        a, d = (x1 - x0) / width, (y1 - y0) / width\n",
+        "        a, d = 1 / width, 0\n        x0, y0, x1, y1, x2, y2 = 0, 1, 1, 1, 0, 0\n",
+        "tests/epaper/test_page_space.py",
+    ),
+    (
         "form space bounds",
         "epaper/pdf.py",
         "    container = obj.container\n",
