@@ -67,8 +67,8 @@ MUTATIONS = [
         "no piece separator",
         "epaper/align.py",
         "                parts.append(SEPARATOR)\n                position += 1\n",
-        "",
-        "tests/epaper/test_regions_quality.py",
+        "                pass\n",
+        "tests/epaper/test_regions_unit.py",
     ),
     (
         "keep strays",

@@ -96,3 +96,32 @@ def test_a_run_that_spills_over_the_end_of_another_articles_line_is_trimmed():
     assert regions.article("a").boxes == (Box(0.1, 0.1, 0.32, 0.14),)
     # B stays on its own lines (the 甲乙 that ends its first line was spent on the sliver).
     assert regions.article("b").boxes == (Box(0.1, 0.48, 0.34, 0.52),)
+
+
+def test_an_articles_text_does_not_run_on_into_its_caption():
+    """A's caption begins like B's headline (罗塘街道…), and the page text has B's headline right
+    after A's text (and B's text only after a folio line). A's text and caption are separate
+    pieces: its run must stop at the end of its text, not take the first letters of B's
+    headline."""
+    a_body = "区政协调研组到太平社区专题调研网格化治理协商议事"
+    caption = "罗塘街道召开会议 丁小勇 摄"
+    b_head, b_body = "罗塘街道人大工委全体会议", "会议听取和讨论了网格化社会治理招商引资项目建设"
+    page = _page(
+        [
+            (a_body[:12], 0.1, 0.1),
+            (a_body[12:], 0.1, 0.12),
+            (b_head, 0.1, 0.2),
+            ("本版编辑王海燕", 0.1, 0.95),
+            (b_body[:12], 0.1, 0.22),
+            (b_body[12:], 0.1, 0.24),
+            ("罗塘街道召开会议丁小勇摄", 0.5, 0.5),
+        ]
+    )
+    parts = [
+        ArticlePart("a", headline="", paragraphs=(a_body,), captions=(caption,)),
+        ArticlePart("b", headline=b_head, paragraphs=(b_body,)),
+    ]
+    regions = find_regions(page, parts)
+    a = regions.article("a")
+    assert all(box.y1 <= 0.14 or box.y0 >= 0.5 for box in a.boxes), a.boxes
+    assert regions.article("b").boxes == (Box(0.1, 0.2, 0.34, 0.26),)
