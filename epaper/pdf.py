@@ -268,6 +268,9 @@ class _PageSpace:
 
     def box(self, left: float, bottom: float, right: float, top: float) -> Box:
         a, b, c, d, e, f = self.matrix
+        if b == 0 and d == 0:  # not turned by a quarter: the common case, done cheaply
+            x0, x1, y0, y1 = a * left + c, a * right + c, e * top + f, e * bottom + f
+            return _clip(Box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
         xs = [a * x + b * y + c for x in (left, right) for y in (bottom, top)]
         ys = [d * x + e * y + f for x in (left, right) for y in (bottom, top)]
         return _clip(Box(min(xs), min(ys), max(xs), max(ys)))
