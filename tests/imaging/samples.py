@@ -1,0 +1,152 @@
+"""Test images made in code: phone-like JPEGs with EXIF, GPS, IPTC and XMP, and the files an
+upload form must refuse. Everything is small, so the tests stay fast."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+from PIL import Image
+
+RED = (255, 0, 0)
+WHITE = (255, 255, 255)
+BLUE = (0, 0, 255)
+
+ORIENTATION = 0x0112
+ARTIST = 0x013B
+IMAGE_DESCRIPTION = 0x010E
+GPS_IFD = 0x8825
+
+# How a camera held at each orientation stores what the reader should see: the inverse of
+# the transpose that EXIF orientation asks for.
+_STORE = {
+    1: None,
+    3: Image.Transpose.ROTATE_180,
+    6: Image.Transpose.ROTATE_90,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+def scene(size: tuple[int, int] = (400, 300)) -> Image.Image:
+    """What the reader should see: white, a red top-left quadrant, a blue bottom-right one."""
+    width, height = size
+    img = Image.new("RGB", size, WHITE)
+    img.paste(RED, (0, 0, width // 2, height // 2))
+    img.paste(BLUE, (width // 2, height // 2, width, height))
+    return img
+
+
+def phone_exif(
+    orientation: int = 1,
+    *,
+    artist: str | None = None,
+    description: str | None = None,
+    gps: bool = True,
+) -> Image.Exif:
+    """EXIF as phones write it; text goes in as UTF-8 bytes, as most phone software does."""
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    exif[0x010F] = "Apple"
+    exif[0x0110] = "iPhone 15"
+    if artist is not None:
+        exif[ARTIST] = artist.encode()
+    if description is not None:
+        exif[IMAGE_DESCRIPTION] = description.encode()
+    if gps:
+        exif.get_ifd(GPS_IFD).update(
+            {1: "N", 2: (32.0, 30.0, 12.5), 3: "E", 4: (120.0, 8.0, 1.0), 6: 12.0}
+        )
+    return exif
+
+
+def jpeg(
+    size: tuple[int, int] = (400, 300),
+    *,
+    orientation: int = 1,
+    artist: str | None = None,
+    description: str | None = None,
+    gps: bool = True,
+    xmp: bytes | None = None,
+    iptc: dict[tuple[int, int], bytes] | None = None,
+    quality: int = 90,
+) -> bytes:
+    """A phone photo of `scene(size)`, stored rotated as the orientation says."""
+    img = scene(size)
+    if _STORE[orientation] is not None:
+        img = img.transpose(_STORE[orientation])
+    out = io.BytesIO()
+    exif = phone_exif(orientation, artist=artist, description=description, gps=gps)
+    options = {"xmp": xmp} if xmp else {}
+    img.save(out, "JPEG", quality=quality, exif=exif, **options)
+    data = out.getvalue()
+    return insert_app13(data, iptc) if iptc else data
+
+
+def iptc_records(records: dict[tuple[int, int], bytes], utf8: bool = True) -> bytes:
+    """IPTC-IIM datasets: 0x1C, record, dataset, 2-byte length, value. 1:90 = ESC % G says the
+    text is UTF-8."""
+    items = dict(records)
+    if utf8:
+        items = {(1, 90): b"\x1b%G", **items}
+    return b"".join(
+        struct.pack(">BBBH", 0x1C, record, dataset, len(value)) + value
+        for (record, dataset), value in items.items()
+    )
+
+
+def insert_app13(jpeg_bytes: bytes, records: dict[tuple[int, int], bytes]) -> bytes:
+    """Put an APP13 Photoshop segment holding IPTC (image resource 0x0404) after the SOI."""
+    iptc = iptc_records(records)
+    if len(iptc) % 2:
+        iptc += b"\0"
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(iptc)) + iptc
+    payload = b"Photoshop 3.0\0" + resource
+    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+    assert jpeg_bytes[:2] == b"\xff\xd8"
+    return jpeg_bytes[:2] + segment + jpeg_bytes[2:]
+
+
+def xmp_packet(creators: list[str], description: str, lang: str = "x-default") -> bytes:
+    """An XMP packet with dc:creator (a Seq) and dc:description (a language Alt)."""
+    names = "".join(f"<rdf:li>{name}</rdf:li>" for name in creators)
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:creator><rdf:Seq>{names}</rdf:Seq></dc:creator>"
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="{lang}">{description}</rdf:li>'
+        "</rdf:Alt></dc:description>"
+        '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+
+
+def encode(img: Image.Image, fmt: str, **options) -> bytes:
+    out = io.BytesIO()
+    img.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def animated(fmt: str, frames: int = 3, size: tuple[int, int] = (40, 30)) -> bytes:
+    """A GIF, APNG or WebP animation of `frames` differently coloured frames."""
+    images = [Image.new("RGB", size, (i * 80 % 256, 100, 200)) for i in range(frames)]
+    return encode(images[0], fmt, save_all=True, append_images=images[1:], duration=100, loop=0)
+
+
+def png_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
+    """A valid PNG header declaring width×height pixels, with one tiny IDAT chunk: the size
+    any decoder would allocate is in the header, so nothing large is ever made here."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
