@@ -18,6 +18,8 @@ ARTIST = 0x013B
 IMAGE_DESCRIPTION = 0x010E
 GPS_IFD = 0x8825
 
+IptcRecords = dict[tuple[int, int], bytes | list[bytes]]
+
 # How a camera held at each orientation stores what the reader should see: the inverse of
 # the transpose that EXIF orientation asks for.
 _STORE = {
@@ -68,7 +70,7 @@ def jpeg(
     description: str | None = None,
     gps: bool = True,
     xmp: bytes | None = None,
-    iptc: dict[tuple[int, int], bytes] | None = None,
+    iptc: IptcRecords | None = None,
     quality: int = 90,
 ) -> bytes:
     """A phone photo of `scene(size)`, stored rotated as the orientation says."""
@@ -83,21 +85,20 @@ def jpeg(
     return insert_app13(data, iptc) if iptc else data
 
 
-def iptc_records(records: dict[tuple[int, int], bytes], utf8: bool = True) -> bytes:
-    """IPTC-IIM datasets: 0x1C, record, dataset, 2-byte length, value. 1:90 = ESC % G says the
-    text is UTF-8."""
-    items = dict(records)
-    if utf8:
-        items = {(1, 90): b"\x1b%G", **items}
+def iptc_records(records: IptcRecords, utf8: bool = True) -> bytes:
+    """IPTC-IIM datasets: 0x1C, record, dataset, 2-byte length, value; a list repeats the
+    dataset (several bylines). 1:90 = ESC % G says the text is UTF-8."""
+    items: IptcRecords = {(1, 90): b"\x1b%G", **records} if utf8 else dict(records)
     return b"".join(
         struct.pack(">BBBH", 0x1C, record, dataset, len(value)) + value
-        for (record, dataset), value in items.items()
+        for (record, dataset), values in items.items()
+        for value in (values if isinstance(values, list) else [values])
     )
 
 
-def insert_app13(jpeg_bytes: bytes, records: dict[tuple[int, int], bytes]) -> bytes:
+def insert_app13(jpeg_bytes: bytes, records: IptcRecords, utf8: bool = True) -> bytes:
     """Put an APP13 Photoshop segment holding IPTC (image resource 0x0404) after the SOI."""
-    iptc = iptc_records(records)
+    iptc = iptc_records(records, utf8)
     if len(iptc) % 2:
         iptc += b"\0"
     resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(iptc)) + iptc
