@@ -24,7 +24,6 @@ import hashlib
 import io
 import json
 import logging
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +31,7 @@ from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from PIL import Image, ImageCms, ImageOps, features
+from PIL import Image, ImageCms, features
 
 from imaging.formats import register_openers
 
@@ -109,33 +108,71 @@ def plan_widths(original_width: int, widths: Iterable[int] = DEFAULT_WIDTHS) -> 
 
 def displayed_size(image: Image.Image) -> tuple[int, int]:
     """Width and height once the EXIF orientation is applied, read without decoding."""
-    width, height = image.size
-    if image.getexif().get(_ORIENTATION) in _QUARTER_TURNS:
-        return height, width
-    return width, height
+    return _displayed(image.size, _orientation(image))
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (Pillow also finds it in XMP); 1 when absent or unreadable."""
+    try:
+        value = image.getexif().get(_ORIENTATION, 1)
+    except Exception:  # a broken EXIF block: show the pixels as stored
+        return 1
+    return value if value in _TRANSPOSE else 1
+
+
+def _displayed(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    width, height = size
+    return (height, width) if orientation in _QUARTER_TURNS else (width, height)
 
 
 # --- normalising -------------------------------------------------------------------------------
 
+# How ImageOps.exif_transpose turns each EXIF orientation upright.
+_TRANSPOSE: dict[int, Image.Transpose | None] = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
 
 def normalise(image: Image.Image) -> Image.Image:
-    """A new RGB image as the reader should see it: EXIF orientation applied, transparency
-    flattened on white, CMYK and 16-bit converted, colours in sRGB, and no metadata left
-    (no EXIF, GPS, XMP, IPTC, ICC profile or comment), whatever is saved from it."""
-    icc = image.info.get("icc_profile")
-    oriented = ImageOps.exif_transpose(image)
-    rgb, is_srgb = _to_rgb(oriented, icc)
+    """A new RGB image as the reader should see it: EXIF orientation applied (as
+    `ImageOps.exif_transpose` does), transparency flattened on white, CMYK and 16-bit
+    converted, colours in sRGB, and no metadata left (no EXIF, GPS, XMP, IPTC, ICC profile or
+    comment), whatever is saved from it. The input image is not changed."""
+    return _normalised(image, _orientation(image), image.info.get("icc_profile"))
+
+
+def _normalised(
+    image: Image.Image,
+    orientation: int,
+    icc: bytes | None,
+    stored_size: tuple[int, int] | None = None,
+) -> Image.Image:
+    """`normalise`, shrinking first to `stored_size` (in the stored orientation) when given:
+    turning and colour-converting then move a fraction of the pixels."""
+    result, is_srgb = _to_rgb(image, icc)
+    if stored_size and result.size != stored_size:
+        result = result.resize(stored_size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    method = _TRANSPOSE[orientation]
+    if method is not None:
+        result = result.transpose(method)
     if not is_srgb:
-        rgb = _to_srgb(rgb, icc)
-    return _without_metadata(rgb)
+        result = _to_srgb(result, icc)
+    if result is image:
+        result = image.copy()
+    return _without_metadata(result)
 
 
 def _to_rgb(image: Image.Image, icc: bytes | None) -> tuple[Image.Image, bool]:
     """RGB pixels, and whether they are sRGB already (a CMYK image is converted through its
     own profile straight to sRGB)."""
     mode = image.mode
-    if mode == "RGB":
-        return image, False
     if mode == "CMYK":
         converted = _cmyk_to_srgb(image, icc)
         if converted is not None:
@@ -150,6 +187,9 @@ def _to_rgb(image: Image.Image, icc: bytes | None) -> tuple[Image.Image, bool]:
         flat = Image.new("RGB", rgba.size, _WHITE)
         flat.paste(rgba, mask=rgba.getchannel("A"))
         return flat, False
+    if mode == "RGB":
+        image.load()
+        return image, False
     return image.convert("RGB"), False
 
 
@@ -215,31 +255,36 @@ def make_renditions(
 
 
 def resized(source: bytes | IO[bytes], widths: Sequence[int] = DEFAULT_WIDTHS) -> list[Image.Image]:
-    """The normalised image at each planned width, smallest first, decoded once."""
+    """The normalised image at each planned width, smallest first, decoded once.
+
+    The largest is made straight from the decoded pixels, still in the stored orientation;
+    each smaller one is resized from the one above it.
+    """
     register_openers()
     fileobj = io.BytesIO(source) if isinstance(source, bytes) else source
     with Image.open(fileobj) as img:
-        display_width, display_height = displayed_size(img)
-        plan = plan_widths(display_width, widths)
-        _decode_small(img, plan[-1] / display_width)
-        current = normalise(img)
-    images = []
-    for width in reversed(plan):
-        height = max(1, round(width * display_height / display_width))
-        if current.size != (width, height):
-            current = current.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        orientation = _orientation(img)
+        display_width, display_height = _displayed(img.size, orientation)
+        sizes = [
+            (width, max(1, round(width * display_height / display_width)))
+            for width in plan_widths(display_width, widths)
+        ]
+        stored_size = _displayed(sizes[-1], orientation)  # swapping back is the same swap
+        _decode_small(img, stored_size)
+        current = _normalised(img, orientation, img.info.get("icc_profile"), stored_size)
+    images = [current]
+    for size in reversed(sizes[:-1]):
+        current = current.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
         images.append(current)
     images.reverse()
     return images
 
 
-def _decode_small(img: Image.Image, scale: float) -> None:
-    """Ask libjpeg for the smallest DCT scale (1/2, 1/4, 1/8) still at least `scale` of the
-    stored size: decoding costs a fraction and the pixels are averaged, not dropped."""
-    if img.format not in ("JPEG", "MPO") or scale >= 1:
-        return
-    width, height = img.size
-    img.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
+def _decode_small(img: Image.Image, size: tuple[int, int]) -> None:
+    """Ask libjpeg for the smallest DCT scale (1/2, 1/4, 1/8) still at least `size`:
+    decoding costs a fraction and the pixels are averaged, not dropped."""
+    if img.format in ("JPEG", "MPO") and size[0] < img.width and size[1] < img.height:
+        img.draft(None, size)
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.core.files.storage import FileSystemStorage, InMemoryStorage
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageOps
 
 from imaging import renditions
 from imaging.renditions import (
@@ -83,31 +83,47 @@ def test_jpegs_are_progressive():
 
 def test_a_large_jpeg_is_decoded_at_a_reduced_scale(monkeypatch):
     """draft() asks libjpeg for 1/2 scale: a 4000 px photo decodes to 2000 px for 1600."""
-    seen = []
-    original = renditions.normalise
+    decoded = []
+    original = renditions._normalised
 
-    def spy(image):
-        seen.append(image.size)
-        return original(image)
+    def spy(image, *args):
+        decoded.append(image.size)
+        return original(image, *args)
 
-    monkeypatch.setattr(renditions, "normalise", spy)
+    monkeypatch.setattr(renditions, "_normalised", spy)
     make_renditions(samples.jpeg((4000, 3000), quality=70))
-    assert seen == [(2000, 1500)]
+    assert decoded == [(2000, 1500)]
 
 
 # --- orientation and colours -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("orientation", [1, 3, 6, 8])
-def test_exif_orientation_is_applied(orientation):
-    data = samples.jpeg((400, 300), orientation=orientation)
-    for rendition in make_renditions(data, widths=(200, 400)):
+@pytest.mark.parametrize("size", [(400, 300), (1000, 750)], ids=["as-is", "shrunk"])
+def test_exif_orientation_is_applied(orientation, size):
+    data = samples.jpeg(size, orientation=orientation)
+    made = make_renditions(data, widths=(200, 400))
+    assert [(r.width, r.height) for r in made] == [(200, 150)] * 2 + [(400, 300)] * 2
+    for rendition in made:
         img = opened(rendition)
         assert img.size == (rendition.width, rendition.height)
-        assert rendition.width > rendition.height
         top_left, bottom_right = corners(img)
         assert close(top_left, samples.RED), (orientation, top_left)
         assert close(bottom_right, samples.BLUE), (orientation, bottom_right)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_normalise_turns_every_orientation_as_exif_transpose_does(orientation):
+    stored = samples.scene((60, 40))
+    stored.paste((0, 255, 0), (0, 30, 10, 40))  # a mark that shows mirroring too
+    exif = Image.Exif()
+    exif[samples.ORIENTATION] = orientation
+    img = Image.open(io.BytesIO(samples.encode(stored, "PNG", exif=exif)))
+    expected = ImageOps.exif_transpose(img)
+    result = normalise(img)
+    assert result.size == expected.size
+    assert result.tobytes() == expected.convert("RGB").tobytes()
+    assert img.getexif()[samples.ORIENTATION] == orientation  # the input is left alone
 
 
 def test_transparency_is_flattened_on_white():
