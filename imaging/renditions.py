@@ -48,6 +48,7 @@ _NEAR_ORIGINAL = 0.9
 _WHITE = (255, 255, 255)
 _QUARTER_TURNS = frozenset({5, 6, 7, 8})
 _ORIENTATION = 0x0112
+_JPEG_FORMATS = frozenset({"JPEG", "MPO"})
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,25 @@ def plan_widths(original_width: int, widths: Iterable[int] = DEFAULT_WIDTHS) -> 
         return wanted
     smaller = [w for w in wanted if w < original_width * _NEAR_ORIGINAL]
     return [*smaller, original_width]
+
+
+def fit_to_jpeg_scale(plan: list[int], display_width: int) -> list[int]:
+    """Narrow the largest width by up to 10 % when that lets libjpeg decode at a smaller DCT
+    scale (1/2, 1/4, 1/8) that then needs no resize.
+
+    A 12 MP portrait is 3024 wide: a 1600 rendition needs the full 12 MP decode and a 12 MP
+    Lanczos pass, while 1512 is what a half-scale decode gives, for a third of the work. The
+    narrower file serves the same screens: a phone of 430 CSS px at DPR 3 needs 1290.
+    """
+    largest = plan[-1]
+    narrower = plan[-2] if len(plan) > 1 else 0
+    for scale in (8, 4, 2):
+        scaled = -(-display_width // scale)
+        if scaled >= largest:
+            return plan  # this scale reaches the width already
+        if scaled >= largest * _NEAR_ORIGINAL and scaled > narrower:
+            return [*plan[:-1], scaled]
+    return plan
 
 
 def displayed_size(image: Image.Image) -> tuple[int, int]:
@@ -258,17 +278,18 @@ def resized(source: bytes | IO[bytes], widths: Sequence[int] = DEFAULT_WIDTHS) -
     """The normalised image at each planned width, smallest first, decoded once.
 
     The largest is made straight from the decoded pixels, still in the stored orientation;
-    each smaller one is resized from the one above it.
+    each smaller one is resized from the one above it. For JPEG the largest width may be up
+    to 10 % narrower than asked (`fit_to_jpeg_scale`).
     """
     register_openers()
     fileobj = io.BytesIO(source) if isinstance(source, bytes) else source
     with Image.open(fileobj) as img:
         orientation = _orientation(img)
         display_width, display_height = _displayed(img.size, orientation)
-        sizes = [
-            (width, max(1, round(width * display_height / display_width)))
-            for width in plan_widths(display_width, widths)
-        ]
+        plan = plan_widths(display_width, widths)
+        if img.format in _JPEG_FORMATS:
+            plan = fit_to_jpeg_scale(plan, display_width)
+        sizes = [(width, max(1, round(width * display_height / display_width))) for width in plan]
         stored_size = _displayed(sizes[-1], orientation)  # swapping back is the same swap
         _decode_small(img, stored_size)
         current = _normalised(img, orientation, img.info.get("icc_profile"), stored_size)
@@ -283,7 +304,7 @@ def resized(source: bytes | IO[bytes], widths: Sequence[int] = DEFAULT_WIDTHS) -
 def _decode_small(img: Image.Image, size: tuple[int, int]) -> None:
     """Ask libjpeg for the smallest DCT scale (1/2, 1/4, 1/8) still at least `size`:
     decoding costs a fraction and the pixels are averaged, not dropped."""
-    if img.format in ("JPEG", "MPO") and size[0] < img.width and size[1] < img.height:
+    if img.format in _JPEG_FORMATS and size[0] < img.width and size[1] < img.height:
         img.draft(None, size)
 
 

@@ -54,6 +54,43 @@ def test_plan_never_upscales_and_keeps_the_original_width(original, planned):
     assert plan_widths(original) == planned
 
 
+@pytest.mark.parametrize(
+    ("display_width", "planned", "fitted"),
+    [
+        (4032, [480, 960, 1600], [480, 960, 1600]),  # half scale is 2016: wide enough
+        (3024, [480, 960, 1600], [480, 960, 1512]),  # a phone portrait: half scale is 1512
+        (3000, [480, 960, 1600], [480, 960, 1500]),
+        (2800, [480, 960, 1600], [480, 960, 1600]),  # 1400 is more than 10 % short
+        (1700, [480, 960, 1600], [480, 960, 1600]),
+        (1000, [480, 1000], [480, 1000]),
+        (1920, [480, 960], [480, 960]),  # widths=(480, 960)
+        (1000, [1000], [1000]),
+    ],
+)
+def test_the_largest_jpeg_width_may_narrow_to_a_dct_scale(display_width, planned, fitted):
+    assert renditions.fit_to_jpeg_scale(planned, display_width) == fitted
+
+
+def test_a_phone_portrait_is_decoded_at_half_scale_and_not_resized(monkeypatch):
+    decoded, resized = [], []
+    original_normalised = renditions._normalised
+
+    def spy(image, orientation, icc, stored_size):
+        decoded.append(image.size)
+        resized.append(stored_size)
+        return original_normalised(image, orientation, icc, stored_size)
+
+    monkeypatch.setattr(renditions, "_normalised", spy)
+    made = make_renditions(samples.jpeg((3000, 4000), orientation=6, quality=70))
+    assert [(r.width, r.height) for r in made[::2]] == [(480, 640), (960, 1280), (1500, 2000)]
+    assert decoded == resized == [(2000, 1500)]  # stored on its side, half of 4000 × 3000
+
+
+def test_other_formats_keep_the_exact_widths():
+    data = samples.encode(samples.scene((3000, 2250)), "WEBP", quality=50)
+    assert [r.width for r in make_renditions(data, formats=("jpeg",))] == [480, 960, 1600]
+
+
 def test_every_width_in_every_format():
     made = make_renditions(samples.jpeg((2000, 1500)))
     assert [(r.width, r.height, r.format) for r in made] == [
