@@ -52,6 +52,21 @@ def test_xmp_comes_first_and_its_default_language_is_taken():
     assert read_photo_metadata(data) == PhotoMetadata("郁菲菲、徐冬梅", "罗塘河畔 <清晨>")
 
 
+def test_the_default_language_caption_wins_over_the_first():
+    packet = samples.xmp_packet(["李书翔"], "x").replace(
+        b'<rdf:li xml:lang="x-default">x</rdf:li>',
+        b'<rdf:li xml:lang="en">Morning on the river</rdf:li>'
+        b'<rdf:li xml:lang="x-default">\xe7\xbd\x97\xe5\xa1\x98\xe6\xb2\xb3\xe7\x95\x94</rdf:li>',
+    )
+    assert read_photo_metadata(samples.jpeg(xmp=packet)).caption == "罗塘河畔"
+
+
+def test_xmp_under_the_png_key_of_older_pillows():
+    img = samples.scene()
+    img.info["XML:com.adobe.xmp"] = samples.xmp_packet(["李书翔"], "新桥").decode()
+    assert read_photo_metadata(img) == PhotoMetadata("李书翔", "新桥")
+
+
 def test_xmp_in_png_and_webp():
     packet = samples.xmp_packet(["李书翔"], "新桥", lang="zh-CN")
     info = PngImagePlugin.PngInfo()

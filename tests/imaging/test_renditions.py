@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.core.files.storage import FileSystemStorage, InMemoryStorage
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageOps, features
 
 from imaging import renditions
 from imaging.renditions import (
@@ -247,6 +247,21 @@ def test_nothing_the_camera_wrote_is_served():
         assert not {"exif", "xmp", "photoshop", "icc_profile", "comment"} & set(img.info)
         for marker in (b"Exif", b"8BIM", b"ns.adobe.com/xap", "李书翔".encode(), b"iPhone"):
             assert marker not in rendition.data, (rendition.width, rendition.format, marker)
+
+
+@pytest.mark.skipif(not features.check("avif"), reason="this Pillow does not write AVIF")
+def test_nothing_is_carried_into_avif_either():
+    """Pillow's AVIF writer falls back to the image's own ICC profile: an sRGB profile, which
+    needs no conversion, must not ride along."""
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    exif = samples.phone_exif(artist="李书翔")
+    data = samples.encode(samples.scene(), "JPEG", exif=exif, icc_profile=srgb)
+    (rendition,) = make_renditions(data, widths=(400,), formats=("avif",))
+    img = opened(rendition)
+    assert img.format == "AVIF"
+    assert not img.getexif()
+    assert not {"exif", "xmp", "icc_profile"} & set(img.info)
+    assert "李书翔".encode() not in rendition.data
 
 
 def test_the_icc_profile_is_not_kept():

@@ -259,6 +259,24 @@ def test_a_pdf_with_document_javascript_is_refused():
     assert type(refused.value) is ActivePdf
 
 
+def _bare_script_entry(key: str):
+    """A script entry in a dictionary without an action type: refused by its key alone."""
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    def build(writer):
+        entry = DictionaryObject({NameObject(key): TextStringObject("app.alert(1)")})
+        writer._root_object[NameObject("/Extra")] = writer._add_object(entry)
+
+    return build
+
+
+@pytest.mark.parametrize("key", ["/JS", "/JavaScript"])
+def test_script_entries_are_refused_without_an_action_type(key):
+    with pytest.raises(ActivePdf) as refused:
+        scan(pdf(_bare_script_entry(key)))
+    assert refused.value.detail == key
+
+
 def _open_action(kind: str, **entries):
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
