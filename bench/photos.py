@@ -197,6 +197,18 @@ def naive_renditions(data: bytes) -> list[tuple[int, str, int]]:
     return made
 
 
+def stage_times(data: bytes) -> dict[str, float]:
+    """CPU seconds of make_renditions' parts: decoding, turning, colours and resizing, then
+    each encoder over all widths."""
+    timing, images = timed(renditions.resized, data)
+    result = {"decode, normalise, resize": timing.cpu}
+    for fmt in renditions.DEFAULT_FORMATS:
+        result[f"encode {fmt} (all widths)"] = sum(
+            timed(renditions.encode, img, fmt)[0].cpu for img in images
+        )
+    return result
+
+
 @contextmanager
 def webp_method(method: int):
     """Encode WebP with another `method` (0 fastest … 6 smallest) for the `with` block."""
@@ -253,7 +265,7 @@ def main() -> None:
     warm = paths[0].read_bytes()
     renditions.make_renditions(warm)
 
-    verify, engine, naive, method2 = [], [], [], []
+    verify, engine, naive, method2, stages = [], [], [], [], []
     originals, served, portrait, method2_bytes, largest_widths = [], {}, [], [], []
     for index, path in enumerate(paths):
         data = path.read_bytes()
@@ -273,6 +285,7 @@ def main() -> None:
         if index < args.baseline:
             naive.append(timed(naive_renditions, data)[0])
         if index < args.variants:
+            stages.append(stage_times(data))
             with webp_method(2):
                 timing, made = timed(renditions.make_renditions, data)
             method2.append(timing)
@@ -297,6 +310,10 @@ def main() -> None:
         )
         print(f"  engine vs naive: {speedup:.1f}× faster (median wall, same photos)")
 
+    if stages:
+        print(f"  where the CPU goes, {len(stages)} photos (medians):")
+        for stage in stages[0]:
+            print(f"    {stage:<34} {statistics.median(s[stage] for s in stages):.3f}")
     if method2:
         same = engine[: len(method2)]
         print(
