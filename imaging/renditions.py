@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_WIDTHS: tuple[int, ...] = (480, 960, 1600)
 DEFAULT_FORMATS: tuple[str, ...] = ("webp", "jpeg")
+# The folder the project stores renditions under (the `source_name_prefix` of store_renditions).
 DEFAULT_PREFIX = "renditions"
 MANIFEST_FILE = "manifest.json"
 
@@ -268,6 +269,8 @@ def make_renditions(
     for fmt in formats:
         if fmt not in OUTPUT_FORMATS:
             raise ValueError(f"unknown rendition format {fmt!r}")
+        if fmt == "avif" and not features.check("avif"):
+            raise ValueError("this Pillow cannot write AVIF")
     images = resized(source, widths)
     return [
         Rendition(img.width, img.height, fmt, encode(img, fmt)) for img in images for fmt in formats
@@ -346,7 +349,7 @@ def store_renditions(
     for rendition in renditions:
         name = f"{folder}/{rendition.width}.{rendition.extension}"
         if not storage.exists(name):
-            name = storage.save(name, ContentFile(rendition.data))
+            name = storage.save(name, _content(rendition.data, rendition.media_type))
         entries.append(
             {
                 "w": rendition.width,
@@ -368,8 +371,18 @@ def store_renditions(
     }
     if storage.exists(manifest_name):  # an older recipe: replace it
         storage.delete(manifest_name)
-    storage.save(manifest_name, ContentFile(json.dumps(manifest, ensure_ascii=False).encode()))
+    text = json.dumps(manifest, ensure_ascii=False).encode()
+    storage.save(manifest_name, _content(text, "application/json"))
     return manifest
+
+
+def _content(data: bytes, media_type: str) -> ContentFile:
+    """A file for `storage.save` that tells its type: django-storages' S3 backend sends
+    `content_type` as the object's Content-Type instead of guessing from the name (a guess
+    that depends on the system's mime.types)."""
+    content = ContentFile(data)
+    content.content_type = media_type  # type: ignore[attr-defined]
+    return content
 
 
 def _read_manifest(storage: Storage, name: str) -> dict[str, Any] | None:

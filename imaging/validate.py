@@ -272,9 +272,9 @@ def _verify_image(
             raise UnsupportedFormat(fmt)
         try:
             img.load()
-            orientation = img.getexif().get(0x0112)
-        except Exception as exc:  # truncated data, a corrupt stream, a broken EXIF block
+        except Exception as exc:  # truncated data, a corrupt stream
             raise DamagedImage() from exc
+        orientation = _orientation(img)
     if orientation in _QUARTER_TURNS:
         width, height = height, width
     return ImageInfo(
@@ -291,6 +291,15 @@ def _opened_formats() -> list[str]:
     not in Pillow's registry of openers."""
     Image.init()
     return [fmt for fmt in (*accepted_formats(), *_RECOGNISED_ONLY) if fmt in Image.OPEN]
+
+
+def _orientation(img: Image.Image) -> int | None:
+    """The EXIF orientation; None when the EXIF block cannot be read, which does not make the
+    photo unusable (the renditions drop EXIF anyway)."""
+    try:
+        return img.getexif().get(0x0112)
+    except Exception:
+        return None
 
 
 def _frame_count(img: Image.Image) -> int:

@@ -277,9 +277,11 @@ class CountingStorage(InMemoryStorage):
     def __init__(self):
         super().__init__(base_url="/media/")
         self.saved: list[str] = []
+        self.content_types: dict[str, str] = {}
 
     def _save(self, name, content):
         self.saved.append(name)
+        self.content_types[name] = getattr(content, "content_type", None)
         return super()._save(name, content)
 
 
@@ -308,6 +310,11 @@ def test_store_saves_hashed_names_and_a_manifest():
         assert len(stored) == entry["bytes"]
         assert Image.open(io.BytesIO(stored)).size == (entry["w"], entry["h"])
     assert storage.saved[-1] == f"{folder}/manifest.json"
+    assert storage.content_types == {
+        **{f"{folder}/{w}.webp": "image/webp" for w in (480, 960, 1600)},
+        **{f"{folder}/{w}.jpg": "image/jpeg" for w in (480, 960, 1600)},
+        f"{folder}/manifest.json": "application/json",
+    }
     assert json.loads(json.dumps(manifest)) == manifest
 
 

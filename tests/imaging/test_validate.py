@@ -46,6 +46,15 @@ def test_a_phone_jpeg_is_accepted_with_its_displayed_size():
     assert info == ImageInfo("JPEG", "image/jpeg", 400, 300, len(data))
 
 
+def test_an_unreadable_exif_block_does_not_refuse_the_photo(monkeypatch):
+    def broken(self):
+        raise SyntaxError("not a TIFF IFD")
+
+    data = samples.jpeg((400, 300), orientation=6)
+    monkeypatch.setattr(Image.Image, "getexif", broken)
+    assert check(data) == ImageInfo("JPEG", "image/jpeg", 300, 400, len(data))
+
+
 def test_the_file_is_left_at_its_start_for_saving():
     upload = SimpleUploadedFile("photo.jpg", samples.jpeg(), content_type="image/jpeg")
     upload.read(10)
