@@ -76,6 +76,17 @@ class UploadRefused(ValidationError):
     def __str__(self) -> str:
         return self.messages[0]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Copy and pickle without calling the subclasses' own constructors (Django deep-copies
+        form errors, and their arguments differ from ValidationError's)."""
+        return (_restore, (type(self), self.args), self.__dict__)
+
+
+def _restore(cls: type[UploadRefused], args: tuple[Any, ...]) -> UploadRefused:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
 
 class FileTooLarge(UploadRefused):
     code = "too_large"

@@ -1,8 +1,11 @@
 """verify_image and verify_scan: what is accepted, and each refusal with its own error."""
 
+import copy
 import io
+import pickle
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -204,6 +207,33 @@ def test_refusals_are_validation_errors_with_a_readable_message():
             == f"The file is {error.params['size']}, more than the limit of 1000\xa0bytes."
         )
         assert error.messages == [str(error)]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [FileTooLarge(30_000_000, 25 * 1024 * 1024), AnimatedImage(3), NotAnImage(), ActivePdf("/JS")],
+    ids=lambda error: type(error).__name__,
+)
+def test_refusals_survive_copying_and_pickling(error):
+    for copied in (copy.copy(error), copy.deepcopy(error), pickle.loads(pickle.dumps(error))):
+        assert type(copied) is type(error)
+        assert (copied.code, copied.params, str(copied)) == (error.code, error.params, str(error))
+        assert copied.__dict__.get("detail") == error.__dict__.get("detail")
+
+
+def test_a_form_shows_the_refusal_and_can_copy_its_errors():
+    class UploadForm(forms.Form):
+        image = forms.FileField()
+
+        def clean_image(self):
+            return verify_image(self.cleaned_data["image"], max_bytes=100)
+
+    upload = SimpleUploadedFile("photo.jpg", samples.jpeg())
+    form = UploadForm(files={"image": upload})
+    assert not form.is_valid()
+    errors = copy.deepcopy(form.errors)
+    assert errors.get_json_data()["image"][0]["code"] == "too_large"
+    assert str(form.errors["image"][0]) == str(FileTooLarge(len(upload), 100))
 
 
 def test_the_format_list_in_messages_names_what_this_build_reads():
