@@ -106,7 +106,7 @@ class NotAnImage(UploadRefused):
     message_text = _("The file is not an image we can read (we accept %(formats)s).")
 
     def __init__(self) -> None:
-        super().__init__(formats=accepted_names())
+        super().__init__(formats=_format_names())
 
 
 class MarkupNotImage(NotAnImage):
@@ -131,7 +131,7 @@ class UnsupportedFormat(UploadRefused):
     message_text = _("%(format)s images are not accepted (we accept %(formats)s).")
 
     def __init__(self, fmt: str) -> None:
-        super().__init__(format=fmt, formats=accepted_names())
+        super().__init__(format=fmt, formats=_format_names())
 
 
 class DamagedImage(UploadRefused):
@@ -327,8 +327,10 @@ def _looks_like_markup(head: bytes) -> bool:
     return text.startswith(b"<")
 
 
-# Sizes are written in the language of whoever reads the message ("25.0 MB", "1000 字节").
+# Sizes and lists are written in the language of whoever reads the message ("25.0 MB",
+# "1000 字节"; "JPEG, PNG" or "JPEG、PNG").
 _file_size = lazy(filesizeformat, str)
+_format_names = lazy(accepted_names, str)
 
 
 def _megapixels(pixels: int) -> str:

@@ -236,9 +236,19 @@ def test_a_form_shows_the_refusal_and_can_copy_its_errors():
     assert str(form.errors["image"][0]) == str(FileTooLarge(len(upload), 100))
 
 
-def test_the_format_list_in_messages_names_what_this_build_reads():
+def test_the_format_list_in_messages_names_what_this_build_reads(monkeypatch):
+    """The list is written when the message is read, in the reader's language (the zh_Hans
+    catalogue will translate the separator to "、"; stood in for here)."""
+
+    def separator(context, text):
+        return "、" if translation.get_language().startswith("zh") else text
+
+    monkeypatch.setattr("imaging.formats.pgettext", separator)
+    with translation.override("zh-hans"):
+        error = NotAnImage()
+        assert "JPEG、PNG、WebP" in str(error)
     with translation.override("en"):
-        message = str(NotAnImage())
+        message = str(error)
     assert "JPEG, PNG, WebP" in message
     assert ("AVIF" in message) == features.check("avif")
 
