@@ -219,6 +219,12 @@ _WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
 _TOTAL_NUMBER = re.compile(r"总\s*第\s*([^\s期|｜]*)\s*期")
 _YEAR_NUMBER = re.compile(r"第\s*([^\s期|｜]*)\s*期")
 _METADATA = re.compile(r"^([^\s:：()（）#]{1,12})\s*[:：]\s*(.*)$", re.DOTALL)
+# `## 标题` directly followed by `### 副题` (no blank line) is a headline and its subheadline.
+_HEADLINE_LINE = re.compile(r"^##[ \t]")
+_SUBHEADLINE_AFTER = re.compile(r"^###[ \t]")
+# What the masthead may print as 电子版 and 投稿邮箱 (checked where the key is read).
+_EPAPER_URL = re.compile(r"^https?://[^\s/?#<>\"]+[^\s<>\"]*$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^\s@<>()\[\],;:\"]+@[^\s@<>()\[\],;:\"]+\.[^\s@<>()\[\],;:\".]+$")
 # Names in a byline or a metadata value are separated by spaces, 、 or commas.
 _NAME_SPLIT = re.compile(r"[\s、，,]+")
 # Sentence-final punctuation, optionally followed by closing quotes/brackets: ends a paragraph.
@@ -248,6 +254,10 @@ def _join_soft(left: str, right: str) -> str:
     return left + right
 
 
+def _is_headline(block: _Block) -> bool:
+    return len(block.lines) == 1 and bool(_HEADLINE_LINE.match(block.lines[0]))
+
+
 def _split_blocks(text: str) -> list[_Block]:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[_Block] = []
@@ -259,6 +269,8 @@ def _split_blocks(text: str) -> list[_Block]:
             current = None
             continue
         hard_break = raw.endswith("  ")
+        if current is not None and _SUBHEADLINE_AFTER.match(stripped) and _is_headline(current):
+            current = None  # `## 标题` then `### 副题` on the next line: two blocks
         if current is None:
             current = _Block(number, [stripped])
             blocks.append(current)
@@ -386,7 +398,15 @@ class _Parser:
             if field_name in metadata or key in metadata["extra"]:
                 self.warn(block.line, f"metadata key {key} repeated; the last value is kept")
             if field_name == "epaper_url":
-                metadata[field_name] = value.removeprefix("<").removesuffix(">").strip()
+                value = value.removeprefix("<").removesuffix(">").strip()
+                if value and not _EPAPER_URL.match(value):
+                    raise FormatError(
+                        f"电子版 must be an http:// or https:// address, not {value[:60]}",
+                        block.line,
+                    )
+                metadata[field_name] = value
+            elif field_name == "submission_email" and value and not _EMAIL.match(value):
+                raise FormatError(f"投稿邮箱 is not an e-mail address: {value[:60]}", block.line)
             elif field_name == "layout":
                 metadata[field_name] = [name for name in _NAME_SPLIT.split(value) if name]
             elif field_name:

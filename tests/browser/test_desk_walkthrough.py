@@ -36,7 +36,6 @@ pytestmark = needs_chromium
 def seed():
     """今日罗塘 总第118期 in planning with two pages, four desk users, and page 2 already
     filled earlier in the week through the same steps."""
-    factories.desk_groups()  # an earlier browser test's flush removed them
     staff = {}
     for username, name, group in [
         ("lishuxiang", "李书翔", "通讯员"),
@@ -95,6 +94,9 @@ def seed():
 
 class DeskWalkthroughTests(ChromiumTestCase):
     def setUp(self):
+        # The groups and their permissions come from the migrations; a TransactionTestCase's
+        # flush (this one's included) takes them away.
+        factories.restore_desk_groups()
         seed()
         self.screenshots = bool(os.environ.get("NEWSROOM_SCREENSHOTS"))
         if self.screenshots:
