@@ -609,8 +609,21 @@ def _heal(pieces: list[tuple[str, bool]]) -> list[str]:
     return paragraphs
 
 
+# Control characters the site refuses in any text (people/validators.py): tab, newline and
+# carriage return are whitespace here; every other one is an error at its line.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def parse(text: str, strict: bool = False) -> IssueData:
     """Read one issue. Raises FormatError (only); with strict=True warnings are errors too."""
+    control = _CONTROL_CHARACTER.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise FormatError(
+            f"control character U+{ord(control.group()):04X} (often pasted from Word or a "
+            "terminal): delete it",
+            line,
+        )
     return _Parser(strict).parse(text)
 
 

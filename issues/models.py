@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from issues.dates import weekday_name
+from people.validators import no_control_characters
 
 
 class Publication(models.Model):
@@ -14,20 +15,26 @@ class Publication(models.Model):
         SPONSOR = "主办", _("sponsored by")
         JOINT_SPONSOR = "联合主办", _("jointly sponsored by")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, validators=[no_control_characters]
+    )
     slug = models.SlugField(
         _("slug"), max_length=100, unique=True, help_text=_("Pinyin, used in URLs.")
     )
     # Sponsors are printed in order under the masthead; a list keeps that order with the row.
-    sponsors = models.JSONField(_("sponsors"), default=list, blank=True)
+    sponsors = models.JSONField(
+        _("sponsors"), default=list, blank=True, validators=[no_control_characters]
+    )
     sponsor_role = models.CharField(
         _("sponsor role"),
         max_length=10,
         choices=SponsorRole.choices,
         default=SponsorRole.SPONSOR,
     )
-    epaper_url = models.URLField(_("e-paper URL"), blank=True)
-    submission_email = models.EmailField(_("submission e-mail"), blank=True)
+    epaper_url = models.URLField(_("e-paper URL"), blank=True, validators=[no_control_characters])
+    submission_email = models.EmailField(
+        _("submission e-mail"), blank=True, validators=[no_control_characters]
+    )
 
     class Meta:
         verbose_name = _("publication")
@@ -179,7 +186,9 @@ class Page(models.Model):
         Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="pages"
     )
     number = models.PositiveSmallIntegerField(_("page number"))
-    name = models.CharField(_("page name"), max_length=50, blank=True)
+    name = models.CharField(
+        _("page name"), max_length=50, blank=True, validators=[no_control_characters]
+    )
     scan = models.FileField(
         _("scan"),
         upload_to="scans/%Y/",

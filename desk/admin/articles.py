@@ -20,6 +20,7 @@ from articles.models import Article, Byline, Correction, Photo
 from desk import history, services, steps, workflow
 from desk.admin.common import ReadOnlyAdminMixin, SearchTermMixin, status_badge
 from desk.models import Transition
+from people.validators import no_control_characters
 from search.query import admin_search
 
 # The desk on the admin home page (desk/templatetags/desk.py).
@@ -104,9 +105,11 @@ class CorrectionForm(forms.Form):
         label=_("corrected text"),
         widget=forms.Textarea(attrs={"rows": 16, "cols": 80}),
         help_text=_("One paragraph a line."),
+        validators=[no_control_characters],
     )
     note = forms.CharField(
         label=_("correction note"),
+        validators=[no_control_characters],
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text=_("Printed with the article: what was wrong and what is right."),
     )
