@@ -105,6 +105,9 @@ PUBLIC_PAGE_LOCAL_BYTES = env.int("PUBLIC_PAGE_LOCAL_BYTES", default=32 * 1024 *
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# import_issues refuses a file larger than this (one issue is well under 1 MB of text).
+IMPORT_MAX_FILE_BYTES = int(env.float("IMPORT_MAX_FILE_MB", default=20) * 1024 * 1024)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
