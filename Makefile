@@ -5,17 +5,17 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 SAMPLE := backissues/fixtures/jinri-luotang-118.md
 
-.PHONY: install run migrate sample test lint format bench messages
+.PHONY: install run migrate sample test lint format bench messages lock
 
 # Idempotent: the venv is made once, and packages are reinstalled only when
 # pyproject.toml (or package.json, for the browser tests' axe-core) changes. Without npm the
 # browser tests say what is missing.
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml $(wildcard package.json)
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt $(wildcard package.json)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	if [ -f package.json ] && command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; fi
 	touch $@
 
@@ -42,6 +42,7 @@ format: install
 
 test: lint
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
@@ -52,3 +53,8 @@ bench: install
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --ignore=node_modules
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
+
+# Pin what is installed now (after adding a dependency to pyproject.toml and installing it):
+# CI and every new machine then install exactly the versions that were tested.
+lock: install
+	$(PY) -m pip freeze --exclude-editable --exclude newsroom | sed '/^-e /d' > requirements/constraints.txt

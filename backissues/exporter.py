@@ -65,17 +65,18 @@ def issue_to_data(issue: Issue) -> IssueData:
             )
         )
     return IssueData(
+        # The masthead as this issue printed it, whatever the publication's defaults are now.
         publication=PublicationData(
             name=publication.name,
-            sponsors=list(publication.sponsors),
-            sponsor_role=publication.sponsor_role,
+            sponsors=list(issue.sponsors),
+            sponsor_role=issue.sponsor_role,
         ),
         date=issue.date,
         weekday=issue.weekday,
         number_in_year=issue.number_in_year,
         number=issue.number,
-        epaper_url=publication.epaper_url,
-        submission_email=publication.submission_email,
+        epaper_url=issue.epaper_url,
+        submission_email=issue.submission_email,
         responsible_editor=issue.responsible_editor.name if issue.responsible_editor else "",
         layout=[credit.person.name for credit in issue.layout_credits.all()],
         extra=dict(issue.extra),

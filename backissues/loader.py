@@ -4,10 +4,11 @@
 
 Decisions where the format or the models leave room (they are also in the README):
 
-* The publication is matched by its exact name, or created with a pinyin slug. Its masthead
-  (sponsors, sponsor role, e-paper URL, submission e-mail) is one set of values for the whole
-  paper, so it follows the newest issue: a file updates it only when no other issue of the
-  paper is dated later. An older issue does not rewind the masthead.
+* The publication is matched by its exact name, or created with a pinyin slug. Each issue
+  keeps the masthead it printed (sponsors, sponsor role, e-paper URL, submission e-mail),
+  exactly as the file has it. The publication holds only the defaults a new issue typed in at
+  the desk starts from: they follow the newest issue (a file updates them only when no other
+  issue of the paper is dated later), so an older issue does not rewind them.
 * People are matched by exact name; the oldest Person with that name is reused (Chinese names
   repeat, so a new Person is created only for a name never seen).
 * The weekday is not stored: it follows from the date. A hard break inside a body paragraph
@@ -30,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 from pypinyin import lazy_pinyin
@@ -79,8 +82,8 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
     Raises LoadError for an issue the database cannot take (nothing is written then).
     """
     _check_lengths(data)
-    publication, masthead_follows = _publication(data)
-    incoming = normalized(data, publication, masthead_follows)
+    publication, newest = _publication(data)
+    incoming = normalized(data)
     existing = (
         Issue.objects.filter(publication=publication, number=data.number)
         .select_related("publication", "responsible_editor")
@@ -104,7 +107,7 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
             f"{publication.name} already has an issue dated {data.date.isoformat()}: "
             f"总第{same_date}期, not 总第{data.number}期"
         )
-    if masthead_follows:
+    if newest:
         _update_masthead(publication, incoming)
 
     people, new_people = _people(_names(incoming))
@@ -119,6 +122,10 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
         "status": status,
         "published_at": when,
         "extra": dict(incoming.extra),
+        "sponsors": list(incoming.publication.sponsors),
+        "sponsor_role": incoming.publication.sponsor_role,
+        "epaper_url": incoming.epaper_url,
+        "submission_email": incoming.submission_email,
     }
     if existing is None:
         issue = Issue.objects.create(publication=publication, number=data.number, **issue_fields)
@@ -176,8 +183,8 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
             )
     Article.objects.bulk_create(articles)
 
-    bylines = []
-    photos = []
+    bylines: list[Byline] = []
+    photos: list[Photo] = []
     article_rows = iter(articles)
     for page_data in incoming.pages:
         page = pages_by_number[page_data.number]
@@ -200,12 +207,7 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
     # bulk_create sends no signals: index the issue's articles for search in one go.
     index_articles(article.pk for article in articles)
 
-    notes = []
-    if not masthead_follows and _masthead(data) != _masthead(incoming):
-        notes.append(
-            "the masthead (sponsors, e-paper, e-mail) differs from the publication's; "
-            "a later issue sets it, so it is kept"
-        )
+    notes: list[str] = []
     return LoadResult(
         "imported" if existing is None else "replaced",
         issue,
@@ -220,7 +222,8 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
 
 
 def _publication(data: IssueData) -> tuple[Publication, bool]:
-    """The publication, and whether this issue is its newest (so it sets the masthead)."""
+    """The publication, and whether this issue is its newest (so it sets the defaults for
+    new issues)."""
     publication = Publication.objects.filter(name=data.publication.name).first()
     if publication is None:
         base = publication_slug(data.publication.name)
@@ -244,25 +247,23 @@ def _publication(data: IssueData) -> tuple[Publication, bool]:
     return publication, not later
 
 
-def _masthead(data: IssueData) -> tuple:
-    return (
+def _update_masthead(publication: Publication, data: IssueData) -> None:
+    """The newest issue's masthead becomes the publication's default for new issues (a file
+    without a role line keeps the paper's role: the default cannot be empty)."""
+    wanted = (
         list(data.publication.sponsors),
-        data.publication.sponsor_role,
+        data.publication.sponsor_role or publication.sponsor_role,
         data.epaper_url,
         data.submission_email,
     )
-
-
-def _update_masthead(publication: Publication, data: IssueData) -> None:
     current = (
         publication.sponsors,
         publication.sponsor_role,
         publication.epaper_url,
         publication.submission_email,
     )
-    if current != _masthead(data):
-        publication.sponsors = list(data.publication.sponsors)
-        publication.sponsor_role = data.publication.sponsor_role
+    if current != wanted:
+        publication.sponsors, publication.sponsor_role = wanted[0], wanted[1]
         publication.epaper_url = data.epaper_url
         publication.submission_email = data.submission_email
         publication.save(
@@ -270,19 +271,8 @@ def _update_masthead(publication: Publication, data: IssueData) -> None:
         )
 
 
-def normalized(
-    data: IssueData, publication: Publication, masthead_follows: bool = True
-) -> IssueData:
+def normalized(data: IssueData) -> IssueData:
     """The issue as the database will hold it, so that it compares equal to its export."""
-    if masthead_follows:
-        sponsors = list(data.publication.sponsors)
-        # A file without a role line keeps the paper's role (the column cannot be empty).
-        role = data.publication.sponsor_role or publication.sponsor_role
-        epaper_url, submission_email = data.epaper_url, data.submission_email
-    else:
-        sponsors = list(publication.sponsors)
-        role = publication.sponsor_role
-        epaper_url, submission_email = publication.epaper_url, publication.submission_email
     pages = [
         dataclasses.replace(
             page, articles=[_normalized_article(article) for article in page.articles]
@@ -291,10 +281,8 @@ def normalized(
     ]
     return dataclasses.replace(
         data,
-        publication=dataclasses.replace(data.publication, sponsors=sponsors, sponsor_role=role),
+        publication=dataclasses.replace(data.publication, sponsors=list(data.publication.sponsors)),
         weekday=weekday_name(data.date),
-        epaper_url=epaper_url,
-        submission_email=submission_email,
         pages=pages,
     )
 
@@ -303,8 +291,8 @@ def _normalized_article(article: ArticleData) -> ArticleData:
     """Split hard breaks into paragraphs; move the jump breaks by the characters dropped."""
     if not any("\n" in paragraph or not paragraph.strip() for paragraph in article.paragraphs):
         return article
-    paragraphs = []
-    kept = []  # kept[i]: offset in the new text of the old text's i-th character
+    paragraphs: list[str] = []
+    kept: list[int] = []  # kept[i]: offset in the new text of the old text's i-th character
     position = 0
     for paragraph in article.paragraphs:
         for line in paragraph.split("\n"):
@@ -363,6 +351,14 @@ def _photo(
     )
 
 
+def _valid(validator, value: str) -> bool:
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _too_long(value: str, model, field_name: str) -> bool:
     return len(value) > model._meta.get_field(field_name).max_length
 
@@ -377,8 +373,13 @@ def _check_lengths(data: IssueData) -> None:
             problems.append((line, f"{what} is longer than {limit} characters: {value[:30]}…"))
 
     check(data.publication.name, Publication, "name", "publication name")
-    check(data.epaper_url, Publication, "epaper_url", "e-paper URL")
-    check(data.submission_email, Publication, "submission_email", "submission e-mail")
+    check(data.epaper_url, Issue, "epaper_url", "e-paper URL")
+    check(data.submission_email, Issue, "submission_email", "submission e-mail")
+    # The text parser refuses these with their line; this is the door for the JSON form.
+    if data.epaper_url and not _valid(URLValidator(schemes=["http", "https"]), data.epaper_url):
+        problems.append((None, f"电子版 is not an http(s) address: {data.epaper_url[:60]}"))
+    if data.submission_email and not _valid(EmailValidator(), data.submission_email):
+        problems.append((None, f"投稿邮箱 is not an e-mail address: {data.submission_email[:60]}"))
     if data.publication.sponsor_role not in ("", *Publication.SponsorRole.values):
         problems.append((None, f"unknown sponsor role {data.publication.sponsor_role}"))
     check(data.responsible_editor, Person, "name", "name of the responsible editor")

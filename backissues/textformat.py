@@ -224,6 +224,12 @@ _YEAR_NUMBER = re.compile(r"第\s*([^\s期|｜总第]*)\s*期")
 # refuses strings of more than 4,300 digits with a bare ValueError).
 MAX_DIGITS = {"issue": 6, "year": 3, "page": 3}
 _METADATA = re.compile(r"^([^\s:：()（）#]{1,12})\s*[:：]\s*(.*)$", re.DOTALL)
+# `## 标题` directly followed by `### 副题` (no blank line) is a headline and its subheadline.
+_HEADLINE_LINE = re.compile(r"^##[ \t]")
+_SUBHEADLINE_AFTER = re.compile(r"^###[ \t]")
+# What the masthead may print as 电子版 and 投稿邮箱 (checked where the key is read).
+_EPAPER_URL = re.compile(r"^https?://[^\s/?#<>\"]+[^\s<>\"]*$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^\s@<>()\[\],;:\"]+@[^\s@<>()\[\],;:\"]+\.[^\s@<>()\[\],;:\".]+$")
 # Names in a byline or a metadata value are separated by spaces, 、 or commas.
 _NAME_SPLIT = re.compile(r"[\s、，,]+")
 # Sentence-final punctuation, optionally followed by closing quotes/brackets: ends a paragraph.
@@ -250,6 +256,15 @@ class _Block:
         return self._text
 
 
+def _is_headline_so_far(block: _Block, pieces: list[str]) -> bool:
+    """Is the block being read one logical line starting ``## ``? (Only its first physical line
+    is looked at, so that asking again for every line costs nothing.)"""
+    if len(block.lines) + bool(pieces) != 1:
+        return False
+    first = block.lines[0] if block.lines else pieces[0]
+    return bool(_HEADLINE_LINE.match(first))
+
+
 def _split_blocks(text: str) -> list[_Block]:
     """Blocks of logical lines. Each logical line is gathered as a list of its physical lines'
     pieces and joined once at its end: joining a string again for every physical line made a
@@ -260,7 +275,7 @@ def _split_blocks(text: str) -> list[_Block]:
     current: _Block | None = None
 
     def end_line() -> None:
-        if pieces:
+        if pieces and current is not None:
             current.lines.append("".join(pieces))
             pieces.clear()
 
@@ -270,6 +285,13 @@ def _split_blocks(text: str) -> list[_Block]:
             end_line()
             current = None
             continue
+        if (
+            current is not None
+            and _SUBHEADLINE_AFTER.match(stripped)
+            and _is_headline_so_far(current, pieces)
+        ):
+            end_line()
+            current = None  # `## 标题` then `### 副题` on the next line: two blocks
         if current is None:
             current = _Block(number, [])
             blocks.append(current)
@@ -367,7 +389,7 @@ class _Parser:
     def read_date_line(self, blocks: list[_Block], position: int) -> tuple[int, dict]:
         block = blocks[position] if position < len(blocks) else None
         date_match = _DATE.match(block.text) if block else None
-        if not date_match:
+        if block is None or not date_match:
             line = block.line if block else None
             raise FormatError("no date line (e.g. 2024年11月28日 星期四 | 第11期 总第118期)", line)
         year, month, day = (int(group) for group in date_match.groups())
@@ -406,7 +428,15 @@ class _Parser:
             if field_name in metadata or key in metadata["extra"]:
                 self.warn(block.line, f"metadata key {key} repeated; the last value is kept")
             if field_name == "epaper_url":
-                metadata[field_name] = value.removeprefix("<").removesuffix(">").strip()
+                value = value.removeprefix("<").removesuffix(">").strip()
+                if value and not _EPAPER_URL.match(value):
+                    raise FormatError(
+                        f"电子版 must be an http:// or https:// address, not {value[:60]}",
+                        block.line,
+                    )
+                metadata[field_name] = value
+            elif field_name == "submission_email" and value and not _EMAIL.match(value):
+                raise FormatError(f"投稿邮箱 is not an e-mail address: {value[:60]}", block.line)
             elif field_name == "layout":
                 metadata[field_name] = [name for name in _NAME_SPLIT.split(value) if name]
             elif field_name:
@@ -478,9 +508,10 @@ class _Parser:
         if self.headline_block is not None:
             self.start_article(self.headline_block)
 
-    def start_article(self, headline: _Block) -> None:
+    def start_article(self, headline: _Block | None) -> None:
+        assert headline is not None, "an article starts at a headline"
         page = self.current_page(headline.line)
-        title = _HEADING.match(headline.text).group(2).strip()
+        title = _heading_text(headline)
         article = ArticleData(
             headline=title, subheadline=self.subheadline, pages=[page.number], line=headline.line
         )
@@ -500,7 +531,7 @@ class _Parser:
         from_page = _bounded(
             continued.group(1), "page of a continuation (上接N版)", block.line, "page"
         )
-        title = _HEADING.match(self.headline_block.text).group(2).strip()
+        title = _heading_text(self.headline_block)
         # Open jumps by (from page, to page), then by headline: looking among every article
         # read so far for each continuation made many continuations quadratic.
         key = (from_page, page.number)
@@ -543,6 +574,9 @@ class _Parser:
             jump = _JUMP.search(text)
             if jump:
                 before = text[: jump.start()].rstrip()
+                if _JUMP.search(before):
+                    # Read one by one, thousands of them overflowed the stack.
+                    raise FormatError("two jump lines (下转N版) in a row", block.line)
                 if before:
                     self.read_paragraph(block, before, literal)
                 to_page = _bounded(jump.group(1), "page of a jump (下转N版)", block.line, "page")
@@ -839,7 +873,7 @@ def to_dict(issue: IssueData, *, full: bool = False) -> dict:
     unknown metadata kept as extra, where jumps cut the text, a credit's role word), so that
     from_dict(to_dict(x, full=True)) == x.
     """
-    data = {
+    data: dict[str, object] = {
         "publication": {
             "name": issue.publication.name,
             "sponsors": list(issue.publication.sponsors),
@@ -879,10 +913,17 @@ def _photo_from(data: dict) -> PhotoData:
     )
 
 
+def _heading_text(block: _Block | None) -> str:
+    """The words of a `## …` block (the parser calls this only on heading blocks)."""
+    match = _HEADING.match(block.text) if block is not None else None
+    assert match is not None, "not a heading block"
+    return match.group(2).strip()
+
+
 def _article_from(data: dict) -> ArticleData:
     article = _article_fields(data)
     length = sum(len(paragraph) for paragraph in article.paragraphs)
-    if article.breaks is None:
+    if "breaks" not in data:
         # The spec's JSON form has no breaks: each jump cuts at the end of the text, as
         # for a jump to a page the file does not hold.
         article.breaks = [length] * max(len(article.pages) - 1, 0)
@@ -904,7 +945,7 @@ def _article_fields(data: dict) -> ArticleData:
         bylines=[BylineData(name=str(b["name"]), role=str(b["role"])) for b in data["bylines"]],
         paragraphs=[str(paragraph) for paragraph in data["paragraphs"]],
         pages=[int(number) for number in data["pages"]],
-        breaks=[int(offset) for offset in data["breaks"]] if "breaks" in data else None,
+        breaks=[int(offset) for offset in data.get("breaks", [])],
         photos=[_photo_from(photo) for photo in data["photos"]],
     )
 

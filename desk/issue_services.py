@@ -15,6 +15,7 @@ from articles.models import Article
 from desk import workflow
 from desk.services import log
 from issues.models import Issue
+from public.prerender import schedule_prerender
 
 
 def _lock(issue: Issue) -> Issue:
@@ -111,8 +112,9 @@ def _switch(
 def publish_issue(*, issue: Issue, by: AbstractBaseUser) -> Issue:
     """签发: the issue and every placed article on its pages become published, with one
     timestamp. Refused, changing nothing, unless every page has an article and every article
-    on the pages was approved and placed."""
-    return _switch(
+    on the pages was approved and placed. Its public pages are then pre-rendered into the page
+    cache (public/prerender.py), once the transaction commits."""
+    published = _switch(
         issue=issue,
         by=by,
         action="publish_issue",
@@ -122,6 +124,8 @@ def publish_issue(*, issue: Issue, by: AbstractBaseUser) -> Issue:
         issue_to=Issue.Status.PUBLISHED,
         published_at=lambda now: now,
     )
+    schedule_prerender([published])
+    return published
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from articles.models import Article, Correction
 from desk import workflow
 from desk.models import Transition
 from issues.models import Page
+from public.prerender import schedule_prerender
 
 
 def log(*, by, action: str, from_state: str, to_state: str, note: str = "", at=None, **target):
@@ -139,6 +140,7 @@ def correct(*, article: Article, by: AbstractBaseUser, text: str, note: str) -> 
         article=locked,
     )
     article.refresh_from_db()
+    schedule_prerender([locked.page.issue])
     return correction
 
 

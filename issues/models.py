@@ -21,6 +21,8 @@ class Publication(models.Model):
     slug = models.SlugField(
         _("slug"), max_length=100, unique=True, help_text=_("Pinyin, used in URLs.")
     )
+    # The masthead a new issue starts from (each issue keeps the masthead it printed:
+    # Issue.sponsors, sponsor_role, epaper_url, submission_email).
     # Sponsors are printed in order under the masthead; a list keeps that order with the row.
     sponsors = models.JSONField(
         _("sponsors"), default=list, blank=True, validators=[no_control_characters]
@@ -105,6 +107,24 @@ class Issue(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNING
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The masthead as this issue printed it; a new issue starts from its publication's
+    # defaults (Issue.masthead_from), and a later change of the paper's sponsors or e-mail
+    # leaves the issues already printed as they were.
+    sponsors = models.JSONField(
+        _("sponsors"), default=list, blank=True, validators=[no_control_characters]
+    )
+    # Blank: the issue printed no role line.
+    sponsor_role = models.CharField(
+        _("sponsor role"),
+        max_length=10,
+        choices=Publication.SponsorRole.choices,
+        blank=True,
+        default="",
+    )
+    epaper_url = models.URLField(_("e-paper URL"), blank=True, validators=[no_control_characters])
+    submission_email = models.EmailField(
+        _("submission e-mail"), blank=True, validators=[no_control_characters]
+    )
     # Masthead keys the format does not know (e.g. 值班编辑), kept rather than dropped.
     extra = models.JSONField(_("extra metadata"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -126,6 +146,10 @@ class Issue(models.Model):
                 condition=Q(status__in=["planning", "in_layout", "ready", "published"]),
                 name="issue_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(sponsor_role__in=["", "主办", "联合主办"]),
+                name="issue_sponsor_role_valid",
+            ),
             # A published issue always says when it was published.
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -140,6 +164,19 @@ class Issue(models.Model):
         return reverse(
             "issues:detail", kwargs={"pub": self.publication.slug, "number": self.number}
         )
+
+    MASTHEAD_FIELDS = ("sponsors", "sponsor_role", "epaper_url", "submission_email")
+
+    def masthead_from(self, publication: Publication) -> None:
+        """Start this (new) issue's masthead from the publication's defaults."""
+        self.sponsors = list(publication.sponsors)
+        self.sponsor_role = publication.sponsor_role
+        self.epaper_url = publication.epaper_url
+        self.submission_email = publication.submission_email
+
+    @property
+    def epaper_is_link(self) -> bool:
+        return self.epaper_url.lower().startswith(("http://", "https://"))
 
     @property
     def weekday(self):

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    # Background tasks (pre-rendering public pages after a publish): the django-tasks backport
+    # of Django 6's django.tasks, and its database backend (a queue in our own PostgreSQL).
+    "django_tasks",
+    "django_tasks_db",
     # Our rooms, lowest first: each imports only the ones above it in this list
     # (the layers contract in pyproject.toml checks it).
     "people",
@@ -102,6 +106,32 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 # long before asking the shared cache again (public/caching.py); 0 always asks.
 PUBLIC_PAGE_LOCAL_SECONDS = env.float("PUBLIC_PAGE_LOCAL_SECONDS", default=1.0)
 PUBLIC_PAGE_LOCAL_BYTES = env.int("PUBLIC_PAGE_LOCAL_BYTES", default=32 * 1024 * 1024)
+
+# Pages larger than this are served but never stored in the cache (public/caching.py).
+PUBLIC_PAGE_MAX_BYTES = env.int("PUBLIC_PAGE_MAX_BYTES", default=4 * 1024 * 1024)
+# How long a CDN in front of the site may serve a public page without asking us again
+# (Cache-Control s-maxage; browsers always revalidate). 0: shared caches revalidate too.
+PUBLIC_PAGE_CDN_SECONDS = env.int("PUBLIC_PAGE_CDN_SECONDS", default=0)
+# Called (POST, JSON body) after every change that makes cached public pages stale, so a CDN
+# can drop them; empty: no CDN to tell. See README, "The public site".
+CDN_PURGE_URL = env("CDN_PURGE_URL", default="")
+# The origins readers reach the site by (scheme://host[:port], comma-separated): public pages
+# are pre-rendered into the cache for each of them after a publish (public/prerender.py).
+PUBLIC_SITE_URL = env.list("PUBLIC_SITE_URL", default=["http://127.0.0.1:8000"])
+
+# Background tasks. "immediate" (the default, no worker): a task runs at once, in the process
+# that queued it, after the transaction commits. "database": tasks wait in the database for
+# `manage.py db_worker` (docker-compose runs it as the `worker` service).
+TASKS_BACKEND = env("TASKS_BACKEND", default="immediate")
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,3 +11,8 @@ STORAGES = {
 }
 # Test users need a password, not a slow one: each desk persona costs 0.3 s otherwise.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Publishing in a test does not pre-render the public pages (tens of renders each time): the
+# dummy backend only records what was queued. Tests of pre-rendering switch to "immediate".
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+# Pre-rendered pages are keyed by the origin the test client uses.
+PUBLIC_SITE_URL = ["http://testserver"]

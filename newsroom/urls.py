@@ -21,7 +21,7 @@ urlpatterns = [
     path("search/", search_views.search_view, name="search"),
     path(
         "sitemap.xml",
-        cache_public_page(sitemap, scope="site"),
+        cache_public_page(sitemap, scope="site", query=("p",)),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

@@ -23,11 +23,33 @@ doubles as a truthful Last-Modified.
 - ``reset``: bumped by ``invalidate_public_pages()`` without a publication.
 - ``pub:<slug>``: bumped when something of that publication changes. Pages under
   ``/<pub>/`` are keyed with it and ``reset``.
+
+A page is keyed by what changes it, never by the raw URL, so junk in a URL cannot fill the
+cache: the origin (scheme and host: canonical links and feeds hold absolute URLs), the URL
+pattern's name, its arguments as the view receives them (``/issues/0118/`` is issue 118) and
+only the query parameters the view declares it reads (``query=``), each holding a plain
+number. Any other parameter (``?utm_source=…``, ``?from=timeline``) is ignored: the reader
+gets the cached page at cached speed. A declared parameter with any other value (``?page=x``,
+``?page=01``, twice) is answered but not stored. We ignore rather than redirect to the
+canonical URL: a shared link gets its page without a second round trip, and a redirect would
+still cost a response per junk URL. **A view that starts reading a query parameter must
+declare it**, or every value would be served the page of the first one.
+
+Pages larger than ``PUBLIC_PAGE_MAX_BYTES`` are served but not stored. Readers' browsers
+always revalidate (``max-age=0``); a CDN may hold a page ``PUBLIC_PAGE_CDN_SECONDS``
+(``s-maxage``), and is told to purge after each change through ``CDN_PURGE_URL`` (a POST of
+the generation names as surrogate keys, which each page carries in ``Surrogate-Key`` and
+``Cache-Tag``).
 """
 
+import datetime
 import hashlib
+import json
+import logging
+import re
 import threading
 import time
+import urllib.request
 from collections import OrderedDict
 from functools import wraps
 
@@ -38,10 +60,15 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "public-page"
 # Entries of pages nobody reads age out; a new generation makes the others stale anyway.
 PAGE_TIMEOUT = 60 * 60 * 24
+# The only values a declared query parameter is cached with: a plain number, no leading zero.
+_QUERY_VALUE = re.compile(r"[1-9][0-9]{0,5}")
 
 
 def _generation_key(name):
@@ -113,6 +140,54 @@ def _bump(names):
     _local.clear()
 
 
+def _bump_after_commit(names):
+    """Bump ``names`` again (and purge the CDN) when the transaction commits; once per commit
+    and savepoint level for the same names, as publishing an issue saves dozens of rows that
+    each invalidate."""
+    names = tuple(names)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        level = set(connection.savepoint_ids)
+        for sids, callback, _robust in connection.run_on_commit:
+            if getattr(callback, "public_names", None) == names and sids == level:
+                return
+
+    def after_commit():
+        _bump(names)
+        if settings.CDN_PURGE_URL:
+            purge_cdn.enqueue(surrogate_keys(names))
+
+    after_commit.public_names = names
+    transaction.on_commit(after_commit)
+
+
+def surrogate_keys(names):
+    """The CDN tags of pages keyed with these generation names (``pub:x`` → ``pub-x``)."""
+    return [name.replace(":", "-") for name in names]
+
+
+@task()
+def purge_cdn(keys: list[str]) -> int:
+    """Tell the CDN in front of the site (CDN_PURGE_URL) to drop the pages tagged with these
+    surrogate keys: a JSON POST ``{"surrogate_keys": [...], "everything": bool}``; a proxy
+    of your own turns it into the CDN's purge call. ``reset`` (an invalidation of the whole
+    site) sets ``everything``. A CDN that fails is logged; pages then age out after
+    PUBLIC_PAGE_CDN_SECONDS."""
+    body = json.dumps({"surrogate_keys": keys, "everything": "reset" in keys}).encode()
+    request = urllib.request.Request(
+        settings.CDN_PURGE_URL,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except OSError as error:
+        logger.warning("CDN purge of %s failed: %s", keys, error)
+        return 0
+
+
 def invalidate_public_pages(publication=None):
     """Make every cached public page that may show changed data stale, in all processes.
 
@@ -132,7 +207,7 @@ def invalidate_public_pages(publication=None):
     slug = _publication_slug(publication)
     names = ["site", f"pub:{slug}"] if slug else ["site", "reset"]
     _bump(names)
-    transaction.on_commit(lambda: _bump(names))
+    _bump_after_commit(names)
 
 
 def _generations(names, found):
@@ -152,11 +227,40 @@ def _is_anonymous_read(request):
     return request.method in ("GET", "HEAD") and not request.user.is_authenticated
 
 
-def cache_public_page(view=None, *, scope="publication"):
+def _cache_control():
+    seconds = settings.PUBLIC_PAGE_CDN_SECONDS
+    if seconds:
+        return f"public, max-age=0, s-maxage={seconds}, must-revalidate"
+    return "public, max-age=0, must-revalidate"
+
+
+def _page_key(request, kwargs, query):
+    """The cache key of what this request shows (see the module docstring), or None when a
+    declared query parameter holds a value that is not stored."""
+    match = request.resolver_match
+    parts = [request.scheme, request.get_host(), match.view_name if match else request.path]
+    for name in sorted(kwargs):
+        value = kwargs[name]
+        if isinstance(value, str | int | datetime.date):
+            parts.append(f"{name}={value}")
+    for name in query:
+        values = request.GET.getlist(name)
+        if not values:
+            continue
+        if len(values) > 1 or not _QUERY_VALUE.fullmatch(values[0]):
+            return None
+        parts.append(f"?{name}={values[0]}")
+    digest = hashlib.md5("\n".join(parts).encode(), usedforsecurity=False).hexdigest()
+    return f"{KEY_PREFIX}:page:{digest}"
+
+
+def cache_public_page(view=None, *, scope="publication", query=()):
     """Serve anonymous readers a cached copy, with ETag/Last-Modified and 304s.
 
     ``scope="publication"`` for views under ``/<pub>/`` (the view takes ``pub``);
     ``scope="site"`` for views that show several publications or people.
+    ``query``: the query parameters the view reads (``("year", "month", "page")``); every
+    other one is left out of the cache key.
     Staff are never served from or stored into the cache: they may be previewing.
     """
 
@@ -178,15 +282,12 @@ def cache_public_page(view=None, *, scope="publication"):
                 return response
 
             names = ("reset", f"pub:{kwargs['pub']}") if scope == "publication" else ("site",)
-            key = ":".join(
-                [
-                    KEY_PREFIX,
-                    "page",
-                    hashlib.md5(
-                        request.build_absolute_uri().encode(), usedforsecurity=False
-                    ).hexdigest(),
-                ]
-            )
+            key = _page_key(request, kwargs, query)
+            if key is None:
+                # A declared query parameter with a value we do not store: answer it fresh.
+                response = view_func(request, *args, **kwargs)
+                response["Cache-Control"] = "public, max-age=0, must-revalidate"
+                return response
             stored = _local.get(key, names)
             if stored is not None:
                 generations = stored["generations"]
@@ -214,15 +315,22 @@ def cache_public_page(view=None, *, scope="publication"):
                         hashlib.md5(response.content, usedforsecurity=False).hexdigest()
                     ),
                 }
-                cache.set(key, stored, timeout=PAGE_TIMEOUT)
-                _local.put(key, names, stored)
+                # A huge page (a 50 MB article) would push hundreds of others out of Redis
+                # and out of this process's copies: serve it, keep nothing.
+                if len(response.content) <= settings.PUBLIC_PAGE_MAX_BYTES:
+                    cache.set(key, stored, timeout=PAGE_TIMEOUT)
+                    _local.put(key, names, stored)
             else:
                 response = HttpResponse(stored["content"], content_type=stored["content_type"])
 
             response["ETag"] = stored["etag"]
             response["Last-Modified"] = http_date(last_modified)
-            # Readers always revalidate, so a publish or a correction shows at once.
-            response["Cache-Control"] = "public, max-age=0, must-revalidate"
+            # Readers always revalidate, so a publish or a correction shows at once; a CDN
+            # may hold the page for PUBLIC_PAGE_CDN_SECONDS, or until it is purged by tag.
+            response["Cache-Control"] = _cache_control()
+            tags = surrogate_keys(names)
+            response["Surrogate-Key"] = " ".join(tags)
+            response["Cache-Tag"] = ",".join(tags)
             patch_vary_headers(response, ["Cookie"])
             return get_conditional_response(
                 request, etag=stored["etag"], last_modified=last_modified, response=response

@@ -246,7 +246,7 @@ class IssueFilter(django_filters.FilterSet):
         fields = ["year", "month"]
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(query=("year", "month", "page")), name="dispatch")
 class IssueArchiveView(FilterView):
     """All issues of a publication, newest first, grouped by year and month.
 
@@ -279,7 +279,9 @@ class IssueArchiveView(FilterView):
         context.update(
             publication=self.publication,
             years=[day.year for day in years],
-            canonical=self.request.build_absolute_uri(self.request.path),
+            canonical=self.request.build_absolute_uri(
+                reverse("issues:archive", kwargs={"pub": self.publication.slug})
+            ),
         )
         return context
 

@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from articles.models import Article, Byline, Photo
@@ -167,7 +168,7 @@ def person_detail(request, pk):
     )
 
 
-@cache_public_page(scope="site")
+@cache_public_page(scope="site", query=("page",))
 def person_section(request, pk, section):
     """All of one section of a person page (a byline role, photos, issues edited or laid
     out), newest first, SECTION_SIZE a page (``?page=``).
@@ -197,6 +198,8 @@ def person_section(request, pk, section):
     except InvalidPage:
         raise Http404 from None
     items = list(page.object_list)
+    # From the URL pattern, not request.path: /people/07/ is cached as /people/7/.
+    path = reverse("people:section", kwargs={"pk": person.pk, "section": section})
     if kind == "articles":
         items = [byline.article for byline in items]
         shown_issues = [article.page.issue for article in items]
@@ -213,7 +216,7 @@ def person_section(request, pk, section):
             "section": Section(section, label, kind, items, paginator.count),
             "page_obj": page,
             "canonical": request.build_absolute_uri(
-                f"{request.path}?page={page.number}" if page.number > 1 else request.path
+                f"{path}?page={page.number}" if page.number > 1 else path
             ),
         },
     )

@@ -39,7 +39,7 @@ def _is_cjk(run: str) -> bool:
 
 def segment_tokens(segment: str) -> list[str]:
     """The tokens of one segment, one per CJK character or Latin word, in order."""
-    tokens = []
+    tokens: list[str] = []
     for match in _TOKEN_RUN.finditer(segment.lower()):
         run = match.group()
         if _is_cjk(run):
@@ -74,7 +74,7 @@ def query_terms(q: str) -> list[str]:
     """The terms of a query: runs of letters and digits, in order, without repeats.
 
     Whitespace and punctuation separate terms, and every term must match (罗塘 缪杰明)."""
-    terms = []
+    terms: list[str] = []
     for term in _SEGMENT.findall(normalize(q)[:MAX_QUERY_LENGTH]):
         if term.lower() not in (t.lower() for t in terms):
             terms.append(term)

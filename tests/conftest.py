@@ -18,6 +18,10 @@ def _expected_database(django_db_setup, django_db_blocker):
     expected = os.environ.get("NEWSROOM_EXPECT_DB")
     if expected and connection.vendor != expected:
         pytest.exit(f"expected the {expected} database, got {connection.vendor}", returncode=3)
+    from tests import factories
+
+    with django_db_blocker.unblock():
+        factories.remember_desk_groups()
 
 
 @pytest.fixture(autouse=True)

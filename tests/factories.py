@@ -62,7 +62,7 @@ def issue(
     pub = pub or publication()
     number = number or next(_numbers)
     date = date or datetime.date(2024, 1, 1) + datetime.timedelta(days=7 * (number % 1000))
-    new = Issue.objects.create(
+    new = Issue(
         publication=pub,
         number=number,
         number_in_year=number_in_year or 1 + (number % 50),
@@ -71,6 +71,8 @@ def issue(
         status=Issue.Status.PUBLISHED if published else Issue.Status.PLANNING,
         published_at=timezone.now() if published else None,
     )
+    new.masthead_from(pub)
+    new.save()
     for n in range(1, pages + 1):
         Page.objects.create(issue=new, number=n)
     for order, staff in enumerate(layout):
@@ -137,3 +139,32 @@ def open_issue(*, pages=2, status=None, **fields):
             new.published_at = timezone.now()
         new.save()
     return new
+
+
+# The desk's groups and their permissions as the migrations made them, read once when the
+# test database is ready: {group name: [(app_label, codename), ...]}.
+_MIGRATED_GROUPS: dict[str, list[tuple[str, str]]] = {}
+
+
+def remember_desk_groups():
+    from django.contrib.auth.models import Group
+
+    for group in Group.objects.prefetch_related("permissions__content_type"):
+        _MIGRATED_GROUPS[group.name] = [
+            (permission.content_type.app_label, permission.codename)
+            for permission in group.permissions.all()
+        ]
+
+
+def restore_desk_groups():
+    """For a TransactionTestCase: the groups of the migrations, again. Each such test ends
+    with a flush of every table, which takes the migrated groups with it (the permissions and
+    content types come back by themselves, under new ids)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, grants in _MIGRATED_GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codename in grants:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )

@@ -41,6 +41,27 @@ class PublicationForm(forms.ModelForm):
         fields = ["name", "slug", "sponsors", "sponsor_role", "epaper_url", "submission_email"]
 
 
+class IssueForm(forms.ModelForm):
+    """An issue's own masthead is edited like the publication's defaults."""
+
+    sponsors = SponsorsField(
+        label=_("sponsors"), required=False, help_text=_("One sponsor a line, in printed order.")
+    )
+    epaper_url = forms.URLField(label=_("e-paper URL"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Issue
+        fields = [
+            "publication",
+            "date",
+            "number_in_year",
+            "number",
+            "responsible_editor",
+            *Issue.MASTHEAD_FIELDS,
+            "extra",
+        ]
+
+
 @admin.register(Publication)
 class PublicationAdmin(SearchTermMixin, admin.ModelAdmin):
     form = PublicationForm
@@ -127,17 +148,30 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
     inlines = [PageInline, LayoutCreditInline]
     # Status and publication time change only through the workflow steps.
     readonly_fields = ["status_label", "published_at", "updated_at"]
+    form = IssueForm
     fields = [
         "publication",
         "date",
         "number_in_year",
         "number",
         "responsible_editor",
+        *Issue.MASTHEAD_FIELDS,
         "extra",
         "status_label",
         "published_at",
         "updated_at",
     ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            # A new issue starts from its publication's masthead (see save_model).
+            return [name for name in self.fields if name not in Issue.MASTHEAD_FIELDS]
+        return self.fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.masthead_from(obj.publication)
+        super().save_model(request, obj, form, change)
 
     @admin.display(boolean=True, description=_("published"))
     def is_published(self, issue):

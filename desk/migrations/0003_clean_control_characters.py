@@ -23,6 +23,7 @@ def strip_control_characters(text):
 TEXT_FIELDS = [
     ("people", "Person", ["name", "affiliation"]),
     ("issues", "Publication", ["name", "epaper_url", "submission_email"]),
+    ("issues", "Issue", ["epaper_url", "submission_email"]),
     ("issues", "Page", ["name"]),
     ("articles", "Article", ["headline", "subheadline", "dateline", "body"]),
     ("articles", "Photo", ["caption", "alt_text"]),
@@ -43,15 +44,16 @@ def clean(apps, schema_editor):
                 count += 1
             if count:
                 changed.append(f"{model_name}.{field}: {count}")
-    Publication = apps.get_model("issues", "Publication")
-    count = 0
-    for publication in Publication.objects.all():
-        sponsors = [strip_control_characters(str(s)) for s in publication.sponsors or []]
-        if sponsors != (publication.sponsors or []):
-            Publication.objects.filter(pk=publication.pk).update(sponsors=sponsors)
-            count += 1
-    if count:
-        changed.append(f"Publication.sponsors: {count}")
+    for model_name in ("Publication", "Issue"):
+        model = apps.get_model("issues", model_name)
+        count = 0
+        for pk, stored in model.objects.values_list("pk", "sponsors").iterator():
+            sponsors = [strip_control_characters(str(s)) for s in stored or []]
+            if sponsors != (stored or []):
+                model.objects.filter(pk=pk).update(sponsors=sponsors)
+                count += 1
+        if count:
+            changed.append(f"{model_name}.sponsors: {count}")
     if changed:
         print(
             "\n  Control characters removed from stored text (rows changed): "
@@ -64,7 +66,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("desk", "0002_text_without_control_characters"),
         ("people", "0002_text_without_control_characters"),
-        ("issues", "0002_text_without_control_characters"),
+        ("issues", "0003_text_without_control_characters"),
         ("articles", "0006_text_without_control_characters"),
     ]
 

@@ -216,6 +216,30 @@ class RefusalTests(unittest.TestCase):
         text = issue_text("第2版", "## 缪杰明带队走访辖区企业", "要优化服务。(下转1版)")
         self.assertRefused(text, line_of(text, "(下转1版)"), "must point to a later page")
 
+    def test_epaper_url_that_is_not_http_is_refused_with_its_line(self):
+        for url in (
+            "javascript:alert(document.cookie)",
+            "<javascript:alert(1)>",
+            "ftp://a.example/",
+            "data:text/html,hi",
+            "http://",
+        ):
+            with self.subTest(url=url):
+                text = issue_text(f"电子版: {url}", "## 标题", "正文。")
+                self.assertRefused(text, line_of(text, "电子版"), "电子版")
+
+    def test_https_epaper_url_is_read(self):
+        issue = parse(
+            issue_text("电子版: <HTTPS://epaper.example.cn/jyrb?id=1>", "## 标题", "正文。")
+        )
+        self.assertEqual(issue.epaper_url, "HTTPS://epaper.example.cn/jyrb?id=1")
+
+    def test_invalid_submission_email_is_refused_with_its_line(self):
+        for email in ("1028974739qq.com", "a@b", "a b@qq.com", "<script>@x.cn", "a@@qq.com"):
+            with self.subTest(email=email):
+                text = issue_text(f"投稿邮箱: {email}", "## 标题", "正文。")
+                self.assertRefused(text, line_of(text, "投稿邮箱"), "投稿邮箱")
+
     def test_subheadline_without_headline_is_refused(self):
         text = issue_text("## 缪杰明带队走访辖区企业", "正文。", "### 副题")
         self.assertRefused(text, line_of(text, "### 副题"), "subheadline")
@@ -292,6 +316,17 @@ class PageAndArticleTests(unittest.TestCase):
     def test_headline_with_subheadline(self):
         article = first_article(parse(issue_text("## 主标题", "### 副标题", "正文。")))
         self.assertEqual((article.headline, article.subheadline), ("主标题", "副标题"))
+
+    def test_subheadline_on_the_line_right_after_the_headline(self):
+        blank_line = parse(issue_text("## 主标题", "### 副标题", "正文。"))
+        for text in (
+            issue_text("## 主标题\n### 副标题", "正文。"),
+            issue_text("## 主标题  \n### 副标题", "正文。"),
+        ):
+            with self.subTest(text=text):
+                article = first_article(parse(text))
+                self.assertEqual((article.headline, article.subheadline), ("主标题", "副标题"))
+                self.assertEqual(to_dict(parse(text)), to_dict(blank_line))
 
     def test_column_break_is_healed(self):
         article = first_article(

@@ -80,28 +80,46 @@ class PublicationTests(TestCase):
         load_issue(data=issue_data())
         self.assertEqual(Publication.objects.get(name="今日罗塘").slug, "jinriluotang-2")
 
-    def test_masthead_follows_the_newest_issue(self):
+    def test_each_issue_keeps_its_masthead_and_the_newest_sets_the_defaults(self):
         load_issue(data=issue_data(sponsors=["罗塘街道党工委"], epaper_url="http://a.example/"))
         older = issue_data(number=117, date=datetime.date(2024, 11, 21), sponsors=["旧主办单位"])
         result = load_issue(data=older)
         publication = Publication.objects.get()
+        # The publication's defaults for new issues follow the newest issue ...
         self.assertEqual(publication.sponsors, ["罗塘街道党工委"])
         self.assertEqual(publication.epaper_url, "http://a.example/")
-        self.assertEqual(len(result.notes), 1)
+        self.assertEqual(result.notes, [])
+        # ... and each issue keeps what it printed.
+        self.assertEqual(Issue.objects.get(number=117).sponsors, ["旧主办单位"])
+        self.assertEqual(Issue.objects.get(number=117).epaper_url, "")
+        self.assertEqual(Issue.objects.get(number=118).sponsors, ["罗塘街道党工委"])
+        self.assertEqual(Issue.objects.get(number=118).epaper_url, "http://a.example/")
         # The older file is still the same issue when read again.
         self.assertEqual(load_issue(data=older).status, "unchanged")
         load_issue(data=issue_data(number=119, date=datetime.date(2024, 12, 5), sponsors=["新"]))
         publication.refresh_from_db()
         self.assertEqual(publication.sponsors, ["新"])
         self.assertEqual(publication.epaper_url, "")
+        self.assertEqual(Issue.objects.get(number=118).sponsors, ["罗塘街道党工委"])
 
-    def test_file_without_a_role_line_keeps_the_papers_role(self):
+    def test_file_without_a_role_line_prints_none_and_keeps_the_papers_default(self):
         factories.publication(sponsor_role="联合主办")
         data = issue_data()
         data.publication.sponsor_role = ""
         load_issue(data=data)
         self.assertEqual(Publication.objects.get().sponsor_role, "联合主办")
+        self.assertEqual(Issue.objects.get().sponsor_role, "")
         self.assertEqual(load_issue(data=data).status, "unchanged")
+
+    def test_json_form_with_a_bad_epaper_url_or_email_is_refused(self):
+        for fields in (
+            {"epaper_url": "javascript:alert(1)"},
+            {"epaper_url": "ftp://epaper.example/"},
+            {"submission_email": "not-an-address"},
+        ):
+            with self.subTest(fields), self.assertRaises(LoadError):
+                load_issue(data=issue_data(**fields))
+        self.assertFalse(Issue.objects.exists())
 
 
 class ContentTests(TestCase):

@@ -29,7 +29,13 @@ def launch(playwright):
 
 
 class ChromiumTestCase(StaticLiveServerTestCase):
-    """A live server and one Chromium for the whole class."""
+    """A live server and one Chromium for the whole class.
+
+    Each test ends with a flush of every table (a TransactionTestCase): a test that needs the
+    desk's groups calls tests.factories.restore_desk_groups() in setUp. Do not use
+    serialized_rollback: reloading the serialized database after another test's flush has
+    re-created the content types under new ids collides with them.
+    """
 
     @classmethod
     def setUpClass(cls):

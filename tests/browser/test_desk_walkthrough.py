@@ -15,6 +15,7 @@ from articles.models import Article, Byline
 from desk import services
 from issues.models import Issue, Page, Publication
 from people.models import Person
+from tests import factories
 
 from .chromium import ChromiumTestCase, needs_chromium
 
@@ -69,11 +70,10 @@ def seed():
 
 
 class DeskWalkthroughTests(ChromiumTestCase):
-    # The groups and their permissions come from a data migration; a TransactionTestCase
-    # run before this one flushes them, so restore what the migrations wrote.
-    serialized_rollback = True
-
     def setUp(self):
+        # The groups and their permissions come from the migrations; a TransactionTestCase's
+        # flush (this one's included) takes them away.
+        factories.restore_desk_groups()
         seed()
         self.screenshots = bool(os.environ.get("NEWSROOM_SCREENSHOTS"))
         if self.screenshots:

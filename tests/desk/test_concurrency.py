@@ -17,9 +17,6 @@ from tests import factories
 
 @unittest.skipUnless(connection.vendor == "postgresql", "row locks need PostgreSQL")
 class ConcurrentApprovalTests(TransactionTestCase):
-    # Keep the groups and permissions of the data migration for the tests that follow.
-    serialized_rollback = True
-
     def test_two_editors_approving_at_once_only_one_applies(self):
         desk = factories.desk()
         article = factories.article(status=Article.Status.SUBMITTED)

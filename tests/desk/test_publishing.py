@@ -51,6 +51,20 @@ class PublishIssueTests(TestCase):
         self.assertEqual((self.lead.status, self.lead.published_at), (A.PLACED, None))
         self.assertFalse(Transition.objects.exists())
 
+    def test_an_issue_without_pages_cannot_be_published_at_the_service_or_over_http(self):
+        empty = factories.open_issue(pages=0, status=Issue.Status.READY)
+        with self.assertRaises(workflow.Blocked) as refused:
+            issue_services.publish_issue(issue=empty, by=self.desk.chief)
+        self.assertEqual(refused.exception.reasons, ["本期还没有版面"])
+        self.client.force_login(self.desk.chief)
+        response = self.client.post(
+            f"/admin/issues/issue/{empty.pk}/step/publish_issue/", follow=True
+        )
+        self.assertContains(response, "本期还没有版面")
+        empty.refresh_from_db()
+        self.assertEqual((empty.status, empty.published_at), (Issue.Status.READY, None))
+        self.assertFalse(Transition.objects.filter(issue=empty).exists())
+
     def test_an_empty_page_blocks_publishing(self):
         self.second.delete()
         with self.assertRaises(workflow.Blocked) as refused:

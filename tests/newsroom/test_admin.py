@@ -83,6 +83,31 @@ class AdminPagesTests(TestCase):
         pub.refresh_from_db()
         self.assertEqual(pub.sponsors, ["姜堰区罗塘街道党工委", "姜堰区融媒体中心", "姜堰日报社"])
 
+    def test_a_new_issue_starts_from_the_publications_masthead(self):
+        pub = factories.publication()
+        pub.epaper_url, pub.submission_email = "https://epaper.example.cn/", "tougao@example.cn"
+        pub.save()
+        response = self.client.post(
+            reverse("admin:issues_issue_add"),
+            {
+                "publication": pub.pk,
+                "date": "2024-12-05",
+                "number_in_year": 12,
+                "number": 119,
+                "extra": "{}",
+                "pages-TOTAL_FORMS": 0,
+                "pages-INITIAL_FORMS": 0,
+                "layout_credits-TOTAL_FORMS": 0,
+                "layout_credits-INITIAL_FORMS": 0,
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        issue = pub.issues.get(number=119)
+        self.assertEqual(
+            [issue.sponsors, issue.sponsor_role, issue.epaper_url, issue.submission_email],
+            [pub.sponsors, "联合主办", "https://epaper.example.cn/", "tougao@example.cn"],
+        )
+
 
 class AdminLoginTests(TestCase):
     def test_login_page_is_in_chinese(self):

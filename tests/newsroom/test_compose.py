@@ -16,8 +16,8 @@ class ComposeFileTests(SimpleTestCase):
         cls.compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
         cls.services = cls.compose["services"]
 
-    def test_the_three_services_are_there(self):
-        self.assertEqual(set(self.services), {"db", "cache", "web"})
+    def test_the_four_services_are_there(self):
+        self.assertEqual(set(self.services), {"db", "cache", "web", "worker"})
         self.assertTrue(self.services["db"]["image"].startswith("postgres:17"))
         self.assertTrue(self.services["cache"]["image"].startswith("redis:7"))
         self.assertEqual(self.services["web"]["build"], ".")
@@ -47,6 +47,24 @@ class ComposeFileTests(SimpleTestCase):
         self.assertEqual(env["DJANGO_DEBUG"], "off")
         # The secret comes from outside and compose refuses to start without it.
         self.assertRegex(env["DJANGO_SECRET_KEY"], r"^\$\{DJANGO_SECRET_KEY:\?")
+
+    def test_the_worker_runs_the_task_queue_with_the_web_settings(self):
+        worker = self.services["worker"]
+        self.assertEqual(worker["build"], ".")
+        self.assertEqual(worker["environment"], self.services["web"]["environment"])
+        self.assertEqual(worker["environment"]["TASKS_BACKEND"], "database")
+        self.assertEqual(
+            worker["entrypoint"] + worker["command"][:1], ["python", "manage.py", "db_worker"]
+        )
+        self.assertEqual(worker["depends_on"]["db"]["condition"], "service_healthy")
+
+    def test_redis_is_bounded_and_evicts_the_least_recently_used_keys(self):
+        command = self.services["cache"]["command"]
+        self.assertRegex(
+            command[command.index("--maxmemory") + 1], r"^\$\{REDIS_MAXMEMORY:-\d+mb\}$"
+        )
+        self.assertEqual(command[command.index("--maxmemory-policy") + 1], "allkeys-lru")
+        self.assertIn("REDIS_MAXMEMORY", (ROOT / "README.md").read_text())
 
     def test_the_database_data_is_on_a_volume(self):
         self.assertIn("db-data", self.compose["volumes"])

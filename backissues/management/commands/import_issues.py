@@ -12,6 +12,7 @@ from django.db import DatabaseError, reset_queries, transaction
 
 from backissues.loader import LoadError, load_issue
 from backissues.textformat import LineError, parse
+from public.prerender import schedule_prerender
 
 SUFFIXES = (".md", ".txt")
 # The progress bar is worth drawing from this many files on.
@@ -47,8 +48,17 @@ class Command(BaseCommand):
             action="store_true",
             help="import issues ready for sign-off (articles placed) instead of published",
         )
+        parser.add_argument(
+            "--no-prerender",
+            action="store_false",
+            dest="prerender",
+            help="do not queue the pre-rendering of the imported issues' public pages "
+            "(they are then rendered when first read)",
+        )
 
-    def handle(self, *args, paths, dry_run, replace, strict, unpublished, verbosity, **options):
+    def handle(
+        self, *args, paths, dry_run, replace, strict, unpublished, prerender, verbosity, **options
+    ):
         files = collect_files(paths)
         if not files:
             raise CommandError(f"no *.md or *.txt files in {', '.join(paths)}")
@@ -57,6 +67,7 @@ class Command(BaseCommand):
         counts = dict.fromkeys(("imported", "unchanged", "replaced", "failed"), 0)
         totals = dict.fromkeys(("articles", "photos", "people"), 0)
         started = time.perf_counter()
+        changed = []
         for position, path in enumerate(files, start=1):
             try:
                 result = self.import_file(
@@ -76,6 +87,8 @@ class Command(BaseCommand):
                 totals["articles"] += result.articles
                 totals["photos"] += result.photos
                 totals["people"] += result.new_people
+                if result.status != "unchanged" and not dry_run:
+                    changed.append(result.issue)
                 if verbosity >= 2 or (verbosity >= 1 and self.bar is None):
                     self.say(f"{path}: {self.describe(result, dry_run)}")
             # With DEBUG on, Django logs every query until the next request; a long import is
@@ -86,6 +99,10 @@ class Command(BaseCommand):
         if self.bar:
             self.bar.finish()
         seconds = time.perf_counter() - started
+        if prerender and not unpublished:
+            # One task for the whole run: the pages every issue shares (home, archive, feed,
+            # sitemap) are rendered once, not once per file.
+            schedule_prerender(changed)
         if verbosity >= 1:
             prefix = "dry run, nothing written: would have " if dry_run else ""
             self.stdout.write(
