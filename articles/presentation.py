@@ -3,6 +3,7 @@
 Plain Python over rows already fetched, so the views' query counts stay fixed.
 """
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -103,3 +104,95 @@ def article_parts(article, page_urls):
             part.jump_to = Jump(following, page_urls.get(following))
         parts.append(part)
     return parts
+
+
+@dataclass
+class JumpMarker:
+    """A quiet line between paragraphs where the printed text went on to another page:
+    本文转第3版 (linked to the article's part on that page), or 第3版未收录 when that page
+    is not in the archive (``url`` is None)."""
+
+    page_number: int
+    url: str | None
+
+
+def continuous_text(article, page_urls, anchor=""):
+    """The whole article as one text: its paragraphs in order (a paragraph cut by a jump
+    shown whole) and a JumpMarker after the paragraph where each jump fell, so no sentence
+    is split. ``anchor`` (e.g. "#c12") is appended to a marker's page URL to land on the
+    article's part there."""
+    start = article.page.number
+    pages = list(article.pages or [])
+    pages = pages[pages.index(start) :] if start in pages else [start]
+    paragraphs = article.paragraphs
+    total = sum(len(text) for text in paragraphs)
+    breaks = list(article.breaks or [])
+    if not (len(breaks) == len(pages) - 1 and all(0 <= b <= total for b in breaks)):
+        breaks = [total] * (len(pages) - 1)
+    # For each paragraph, the jumps that fell inside it or at its end.
+    ends = []
+    position = 0
+    for text in paragraphs:
+        position += len(text)
+        ends.append(position)
+    markers_after = {}
+    for offset, number in zip(breaks, pages[1:], strict=True):
+        # The first paragraph ending at or after the break: a break between paragraphs
+        # falls at the end of one, a break inside a sentence stays with its paragraph.
+        index = next((i for i, end in enumerate(ends) if offset <= end), len(ends) - 1)
+        url = page_urls.get(number)
+        marker = JumpMarker(number, f"{url}{anchor}" if url else None)
+        markers_after.setdefault(max(index, 0), []).append(marker)
+    blocks = []
+    for index, text in enumerate(paragraphs):
+        blocks.append(Paragraph(text))
+        blocks.extend(markers_after.get(index, []))
+    if not paragraphs:
+        blocks.extend(markers_after.get(0, []))
+    return blocks
+
+
+# Half-width punctuation typed into Chinese text, and the full-width form a reader expects.
+FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}
+# Han, kana, CJK and full-width punctuation, Chinese quotes, dashes and ellipses: a half-width
+# mark next to one of these is in Chinese text.
+_CJK = (
+    "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
+    "\u2018\u2019\u201c\u201d\u2014\u2026\U00020000-\U0003134f"
+)
+_PAIR = re.compile(r"\(([^()\n]*)\)")
+_MARK = re.compile(r"[,:;?!()]")
+_IS_CJK = re.compile(f"[{_CJK}]")
+# In escaped HTML (a search snippet) the ; of &quot; is markup, not punctuation.
+_ENTITY = re.compile(r"&#?[0-9A-Za-z]+;")
+
+
+def _cjk(char):
+    return bool(char) and _IS_CJK.match(char) is not None
+
+
+def display_punctuation(text):
+    """Half-width , : ; ( ) ? ! in Chinese text shown full-width (10月25日,罗塘 → 10月25日，罗塘).
+
+    For the reader's view only: stored and exported text stays exactly as printed. A mark
+    is Chinese when a CJK character stands right before or after it (9:00 and 3,000 stay);
+    brackets go by pairs, so (2024) in 于(2024)年 turns whole and (A) in a Latin phrase stays."""
+    if not text or not _MARK.search(text):
+        return text
+    chars = list(text)
+    markup = {match.end() - 1 for match in _ENTITY.finditer(text)}
+    paired = set()
+    for match in _PAIR.finditer(text):
+        paired.update((match.start(), match.end() - 1))
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        if _cjk(before) or _cjk(after) or _IS_CJK.search(match.group(1)):
+            chars[match.start()] = "（"
+            chars[match.end() - 1] = "）"
+    for index, char in enumerate(text):
+        if char in FULL_WIDTH and index not in paired and index not in markup:
+            before = text[index - 1] if index else ""
+            after = text[index + 1] if index + 1 < len(text) else ""
+            if _cjk(before) or _cjk(after):
+                chars[index] = FULL_WIDTH[char]
+    return "".join(chars)

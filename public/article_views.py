@@ -1,27 +1,49 @@
-"""The public article view."""
+"""The public article view and its short link."""
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from articles.models import Article, Byline, Correction, Photo
-from articles.presentation import article_parts, byline_text
+from articles.presentation import byline_text, continuous_text
 from issues.models import Page
 from public.caching import cache_public_page
+from public.issue_views import neighbours
+
+
+def _position_on_page():
+    """The article's place on its start page, from 1, counting every article placed there
+    (withdrawn ones too, so that a withdrawal does not renumber the page): a subquery."""
+    before = (
+        Article.objects.filter(page=OuterRef("page"))
+        .filter(Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), pk__lt=OuterRef("pk")))
+        .order_by()
+        .values("page")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(before), 0) + 1
 
 
 @cache_public_page
 def article_detail(request, pub, pk):
-    """One article: bylines, text with its jumps, photos, corrections, breadcrumbs and the
-    previous and next article of the issue.
+    """One article read whole: bylines, its text as one with quiet jump markers, photos,
+    corrections, breadcrumbs, the previous and next article of the issue and the previous
+    and next issue, a share card and its short link.
 
-    Queries: the article with its page, issue and publication; its bylines with people;
-    its photos with photographers; its corrections; the issue's pages (breadcrumbs and
-    jump links); the issue's articles, a few columns each (previous/next).
+    Queries: the article with its page, issue, publication and responsible editor and its
+    place on the page;
+    its bylines with people; its photos with photographers; its corrections; the issue's
+    pages (breadcrumbs and jump links); the issue's articles, a few columns each
+    (previous/next); the previous and next issue.
     """
     user = request.user
     article = get_object_or_404(
         Article.objects.visible_to(user)
-        .select_related("page__issue__publication")
+        .select_related("page__issue__publication", "page__issue__responsible_editor")
+        .annotate(position=_position_on_page())
         .prefetch_related(
             Prefetch(
                 "bylines",
@@ -47,8 +69,26 @@ def article_detail(request, pub, pk):
     index = next(i for i, row in enumerate(sequence) if row.pk == article.pk)
     previous = sequence[index - 1] if index > 0 else None
     following = sequence[index + 1] if index + 1 < len(sequence) else None
+    previous_issue, next_issue = neighbours(issue, user)
     bylines = list(article.bylines.all())
+    photos = list(article.photos.all())
     paragraphs = article.paragraphs
+    short_url = request.build_absolute_uri(
+        reverse(
+            "issues:short",
+            kwargs={
+                "pub": issue.publication.slug,
+                "number": issue.number,
+                "page": article.page.number,
+                "n": article.position,
+            },
+        )
+    )
+    # The share card's picture: the article's first photo that has an image (the photos
+    # engineer may put a rendition here).
+    og_image = next(
+        (request.build_absolute_uri(photo.image.url) for photo in photos if photo.image), None
+    )
     return render(
         request,
         "articles/article_detail.html",
@@ -57,13 +97,47 @@ def article_detail(request, pub, pk):
             "issue": issue,
             "publication": issue.publication,
             "page": article.page,
+            "pages": pages,
             "bylines": bylines,
+            "photos": photos,
             "byline_text": byline_text(bylines),
-            "parts": article_parts(article, page_urls),
+            "blocks": continuous_text(article, page_urls, anchor=f"#c{article.pk}"),
             "previous_article": previous,
             "next_article": following,
+            "previous_issue": previous_issue,
+            "next_issue": next_issue,
             "preview": not (issue.is_published and article.status == Article.Status.PUBLISHED),
             "description": paragraphs[0][:120] if paragraphs else article.subheadline,
             "canonical": request.build_absolute_uri(article.get_absolute_url()),
+            "short_url": short_url,
+            "og_image": og_image,
         },
     )
+
+
+def article_short_link(request, pub, number, page, n):
+    """/<pub>/<总期号>/<版>/<n>/: the n-th article on that page of that issue, as printed.
+
+    The address names the printed place, not the row, so it still finds the article after
+    the issue is imported again (--replace) and its rows are rebuilt. A redirect (302, not
+    permanent: the row it points to may change), counting articles as the article view's
+    short link does.
+
+    Queries: the n-th article's id on the page; the article, if the reader may see it.
+    """
+    if n < 1:
+        raise Http404
+    found = list(
+        Article.objects.filter(
+            page__issue__publication__slug=pub, page__issue__number=number, page__number=page
+        )
+        .order_by("order", "id")
+        .values_list("pk", flat=True)[n - 1 : n]
+    )
+    if not found:
+        raise Http404
+    article = get_object_or_404(
+        Article.objects.visible_to(request.user).select_related("page__issue__publication"),
+        pk=found[0],
+    )
+    return redirect(article)

@@ -57,7 +57,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django_tasks import task
@@ -234,9 +234,10 @@ def _cache_control():
     return "public, max-age=0, must-revalidate"
 
 
-def _page_key(request, kwargs, query):
+def _page_key(request, kwargs, query, day=None):
     """The cache key of what this request shows (see the module docstring), or None when a
-    declared query parameter holds a value that is not stored."""
+    declared query parameter holds a value that is not stored. ``day``: the local date, for
+    pages kept one copy a day."""
     match = request.resolver_match
     parts = [request.scheme, request.get_host(), match.view_name if match else request.path]
     for name in sorted(kwargs):
@@ -250,17 +251,21 @@ def _page_key(request, kwargs, query):
         if len(values) > 1 or not _QUERY_VALUE.fullmatch(values[0]):
             return None
         parts.append(f"?{name}={values[0]}")
+    if day is not None:
+        parts.append(f"#{day.isoformat()}")
     digest = hashlib.md5("\n".join(parts).encode(), usedforsecurity=False).hexdigest()
     return f"{KEY_PREFIX}:page:{digest}"
 
 
-def cache_public_page(view=None, *, scope="publication", query=()):
+def cache_public_page(view=None, *, scope="publication", query=(), daily=False):
     """Serve anonymous readers a cached copy, with ETag/Last-Modified and 304s.
 
     ``scope="publication"`` for views under ``/<pub>/`` (the view takes ``pub``);
     ``scope="site"`` for views that show several publications or people.
     ``query``: the query parameters the view reads (``("year", "month", "page")``); every
     other one is left out of the cache key.
+    ``daily=True`` keeps one copy per local day, for pages that show something of the day
+    (往年今日 on the home pages): a copy from yesterday is never served today.
     Staff are never served from or stored into the cache: they may be previewing.
     """
 
@@ -282,7 +287,7 @@ def cache_public_page(view=None, *, scope="publication", query=()):
                 return response
 
             names = ("reset", f"pub:{kwargs['pub']}") if scope == "publication" else ("site",)
-            key = _page_key(request, kwargs, query)
+            key = _page_key(request, kwargs, query, timezone.localdate() if daily else None)
             if key is None:
                 # A declared query parameter with a value we do not store: answer it fresh.
                 response = view_func(request, *args, **kwargs)
@@ -300,6 +305,10 @@ def cache_public_page(view=None, *, scope="publication", query=()):
                 if stored is not None and stored["generations"] == generations:
                     _local.put(key, names, stored)
             last_modified = max(generations) // 1_000_000_000
+            if daily:
+                # Today's copy is new today, whatever the generations say.
+                midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+                last_modified = max(last_modified, int(midnight.timestamp()))
 
             if stored is None or stored["generations"] != generations:
                 response = view_func(request, *args, **kwargs)

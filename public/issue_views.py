@@ -5,19 +5,24 @@ tests/issues/test_*_queries.py); anonymous readers only ever see published rows,
 may preview the rest with a banner.
 """
 
+import calendar
 import datetime
+from dataclasses import dataclass
 
 import django_filters
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
 from articles.models import Article, Byline, Photo
 from articles.presentation import article_parts
+from issues.dates import WEEKDAYS, weekday_name
 from issues.models import Issue, LayoutCredit, Page, Publication
 from public.caching import cache_public_page
 
@@ -64,16 +69,74 @@ def issue_queryset(user):
     )
 
 
-def _neighbours(issue, user):
-    """The previous and the next issue of the publication, by cumulative number (2 queries)."""
+def neighbours(issue, user):
+    """The previous and the next issue of the publication, by cumulative number, in one
+    query (each side a subquery on the (publication, number) index)."""
     siblings = Issue.objects.visible_to(user).filter(publication_id=issue.publication_id)
-    previous = siblings.filter(number__lt=issue.number).order_by("-number").first()
-    following = siblings.filter(number__gt=issue.number).order_by("number").first()
+    before = siblings.filter(number__lt=issue.number).order_by("-number").values("pk")[:1]
+    after = siblings.filter(number__gt=issue.number).order_by("number").values("pk")[:1]
+    previous = following = None
+    for each in siblings.filter(Q(pk=Subquery(before)) | Q(pk=Subquery(after))).only(
+        "publication_id", "number", "number_in_year", "date"
+    ):
+        each.publication = issue.publication
+        if each.number < issue.number:
+            previous = each
+        else:
+            following = each
     return previous, following
 
 
-def _render_issue(request, issue):
-    previous, following = _neighbours(issue, request.user)
+def on_this_day(publication, today, *, years=3, headlines=2):
+    """往年今日: what the paper printed on this month and day in earlier years, newest first,
+    as (issue, [articles]) for at most ``years`` issues and ``headlines`` front-page articles
+    each.
+
+    One query: the dates are listed (this day in each of the last hundred years), so the
+    issues come off the (publication, date) index, and a window numbers each issue's
+    front-page articles so that only the first few come back."""
+    dates = []
+    for year in range(today.year - 1, today.year - 101, -1):
+        try:
+            dates.append(today.replace(year=year))
+        except ValueError:  # 29 February in a common year
+            continue
+    rows = (
+        Article.objects.published()
+        .filter(
+            page__issue__publication=publication,
+            page__issue__date__in=dates,
+            page__number=1,
+        )
+        .select_related("page__issue")
+        .only(
+            "headline",
+            "order",
+            "page__number",
+            "page__issue__number",
+            "page__issue__number_in_year",
+            "page__issue__date",
+            "page__issue__publication_id",
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("page__issue_id"), order_by=[F("order"), F("id")]
+            )
+        )
+        .filter(rank__lte=headlines)
+        .order_by("-page__issue__date", "order", "id")
+    )
+    found = {}
+    for article in rows:
+        issue = article.page.issue
+        issue.publication = publication
+        entry = found.setdefault(issue.pk, (issue, []))
+        entry[1].append(article)
+    return list(found.values())[:years]
+
+
+def _render_issue(request, issue, **extra):
+    previous, following = neighbours(issue, request.user)
     pages = list(issue.pages.all())
     # Articles continued on a page from an earlier one (上接1版), from rows already fetched.
     for page in pages:
@@ -96,11 +159,13 @@ def _render_issue(request, issue):
             "next_issue": following,
             "preview": not issue.is_published,
             "canonical": request.build_absolute_uri(issue.get_absolute_url()),
+            **extra,
         },
     )
 
 
-@cache_public_page(scope="site")
+# The home pages show 往年今日, so their cached copies are kept per day.
+@cache_public_page(scope="site", daily=True)
 def home(request):
     """The latest issue of the site's publication; a list when the site has several."""
     newest = Issue.objects.published().filter(publication=OuterRef("pk")).latest_first()
@@ -131,10 +196,15 @@ def _latest(request, pub):
     if issue is None:
         publication = get_object_or_404(Publication, slug=pub)
         return render(request, "issues/no_issue.html", {"publication": publication})
-    return _render_issue(request, issue)
+    return _render_issue(
+        request,
+        issue,
+        on_this_day=on_this_day(issue.publication, timezone.localdate()),
+        home=True,
+    )
 
 
-@cache_public_page
+@cache_public_page(daily=True)
 def latest(request, pub):
     return _latest(request, pub)
 
@@ -153,7 +223,8 @@ def page_detail(request, pub, number, page):
     Queries: the page with its issue and publication; its articles; their bylines with
     people; their photos with photographers; the page's photo news with photographers; the
     issue's pages (navigation and jump links); the issue's other articles (those continued
-    here, told apart in Python because SQLite cannot search inside the JSON page list).
+    here, told apart in Python because SQLite cannot search inside the JSON page list); the
+    previous and next issue.
     """
     user = request.user
     page_obj = get_object_or_404(
@@ -193,6 +264,7 @@ def page_detail(request, pub, number, page):
         article.page = page_obj
         entries.append((article, _part_on(article, page_obj.number, page_urls)))
     index = next(i for i, each in enumerate(pages) if each.pk == page_obj.pk)
+    previous_issue, next_issue = neighbours(issue, user)
     return render(
         request,
         "issues/page_detail.html",
@@ -207,6 +279,8 @@ def page_detail(request, pub, number, page):
             "pages": pages,
             "previous_page": pages[index - 1] if index > 0 else None,
             "next_page": pages[index + 1] if index + 1 < len(pages) else None,
+            "previous_issue": previous_issue,
+            "next_issue": next_issue,
             "preview": not issue.is_published,
             "canonical": request.build_absolute_uri(page_obj.get_absolute_url()),
         },
@@ -246,44 +320,138 @@ class IssueFilter(django_filters.FilterSet):
         fields = ["year", "month"]
 
 
-@method_decorator(cache_public_page(query=("year", "month", "page")), name="dispatch")
-class IssueArchiveView(FilterView):
-    """All issues of a publication, newest first, grouped by year and month.
+@dataclass
+class Day:
+    date: datetime.date
+    in_month: bool
+    issue: Issue | None = None
 
-    Queries: the publication; the years that have issues (for the year links); the issues.
+
+@dataclass
+class Month:
+    """One month's calendar: weeks of days from Monday, the issues of the month in order."""
+
+    year: int
+    month: int
+    weeks: list
+    issues: list
+
+
+def month_calendars(issues):
+    """A Month for each month that has issues, newest month first (issues in date order)."""
+    by_month = {}
+    for issue in issues:
+        by_month.setdefault((issue.date.year, issue.date.month), []).append(issue)
+    months = []
+    for (year, month), found in sorted(by_month.items(), reverse=True):
+        on = {issue.date: issue for issue in found}
+        weeks = [
+            [
+                Day(day, day.month == month, on.get(day) if day.month == month else None)
+                for day in week
+            ]
+            for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+        ]
+        months.append(Month(year, month, weeks, found))
+    return months
+
+
+@method_decorator(cache_public_page(query=("year", "month")), name="dispatch")
+class IssueArchiveView(FilterView):
+    """往期: a year's issues as month calendars (the newest year unless one is chosen), each
+    issue day linked, with a front-page thumbnail when the page has an image; a year and
+    month picker made of links. django-filter reads ?year= and ?month=.
+
+    Queries: the publication; the months that have issues (the picker); the chosen year's
+    (or month's) issues; their front pages (thumbnails).
     """
 
     filterset_class = IssueFilter
     template_name = "issues/issue_archive.html"
     context_object_name = "issues"
-    paginate_by = 100
 
     def get_queryset(self):
+        user = self.request.user
         self.publication = get_object_or_404(Publication, slug=self.kwargs["pub"])
-        return (
-            Issue.objects.visible_to(self.request.user)
-            .of(self.publication)
-            .latest_first()
-            .only("publication_id", "date", "number", "number_in_year", "status")
+        self.months = list(
+            Issue.objects.visible_to(user).of(self.publication).dates("date", "month", order="DESC")
         )
+        return (
+            Issue.objects.visible_to(user)
+            .of(self.publication)
+            .order_by("date", "number")
+            .only("publication_id", "date", "number", "number_in_year", "status")
+            .prefetch_related(
+                Prefetch("pages", queryset=Page.objects.filter(number=1), to_attr="front_pages")
+            )
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        # No year chosen: the newest year that has issues (a whole archive is too long).
+        if not self.request.GET.get("year") and self.months:
+            data = self.request.GET.copy()
+            data["year"] = str(self.months[0].year)
+            kwargs["data"] = data
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        years = (
-            Issue.objects.visible_to(self.request.user)
-            .of(self.publication)
-            .dates("date", "year", order="DESC")
-        )
-        for issue in context["issues"]:
+        form = context["filter"].form
+        cleaned = form.cleaned_data if form.is_valid() else {}
+        year, month = cleaned.get("year"), cleaned.get("month")
+        issues = list(context["issues"])
+        for issue in issues:
             issue.publication = self.publication
+            issue.front = issue.front_pages[0] if issue.front_pages else None
+            if issue.front is not None:
+                issue.front.issue = issue
+        years = sorted({day.year for day in self.months}, reverse=True)
         context.update(
             publication=self.publication,
-            years=[day.year for day in years],
+            years=years,
+            year=year,
+            month=month,
+            year_months=sorted({day.month for day in self.months if day.year == year}),
+            calendars=month_calendars(issues),
+            weekdays=[
+                (day, weekday_name(datetime.date(2024, 1, 1 + i))) for i, day in enumerate(WEEKDAYS)
+            ],
             canonical=self.request.build_absolute_uri(
                 reverse("issues:archive", kwargs={"pub": self.publication.slug})
             ),
         )
         return context
+
+
+@cache_public_page
+def issue_numbers(request, pub):
+    """往期 by 总期号, for readers who cite an issue by its number: every issue, grouped by
+    hundreds.
+
+    Queries: the publication; the issues (number, number in the year, date).
+    """
+    publication = get_object_or_404(Publication, slug=pub)
+    issues = list(
+        Issue.objects.visible_to(request.user)
+        .of(publication)
+        .order_by("-number")
+        .only("publication_id", "number", "number_in_year", "date", "status")
+    )
+    groups = {}
+    for issue in issues:
+        issue.publication = publication
+        low = (issue.number - 1) // 100 * 100 + 1
+        groups.setdefault(low, []).append(issue)
+    return render(
+        request,
+        "issues/issue_numbers.html",
+        {
+            "publication": publication,
+            "groups": [(low, low + 99, found) for low, found in groups.items()],
+            "canonical": request.build_absolute_uri(request.path),
+        },
+    )
 
 
 class DateConverter:

@@ -83,7 +83,8 @@ def issue_urls(issue: Issue) -> list[str]:
 
 def publication_urls(publication, issues) -> list[str]:
     """The pages that list these issues of one publication: the home page, the paper's
-    latest issue, its archive (first page, and each issue's month), its feed, the sitemap,
+    latest issue, its archive (first page, each issue's year and month, the list by number),
+    its feed, the sitemap,
     and the published issues just before and after each one (their neighbour links)."""
     slug = publication.slug
     archive = reverse("issues:archive", kwargs={"pub": slug})
@@ -91,11 +92,13 @@ def publication_urls(publication, issues) -> list[str]:
         reverse("home"),
         reverse("issues:latest", kwargs={"pub": slug}),
         archive,
+        reverse("issues:numbers", kwargs={"pub": slug}),
         reverse("issues:feed", kwargs={"pub": slug}),
         reverse("django.contrib.sitemaps.views.sitemap"),
     ]
     published = Issue.objects.published().of(publication)
     for issue in issues:
+        paths.append(f"{archive}?year={issue.date.year}")
         paths.append(f"{archive}?year={issue.date.year}&month={issue.date.month}")
         before = published.filter(date__lt=issue.date).order_by("-date").first()
         after = published.filter(date__gt=issue.date).order_by("date").first()

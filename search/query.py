@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Prefetch, Q, Value, When
 
-from articles.models import Article
+from articles.models import Article, Byline, Photo
 from search import planner
 from search.models import ArticleSearch
-from search.snippets import snippet
+from search.snippets import labelled_names, snippet
 from search.tokens import CJK_RUN, all_of_literal, query_terms, tsquery_literal
 
 # Relevance is computed among the newest CANDIDATES matches; counts stop at COUNT_CAP.
@@ -147,7 +147,8 @@ def search_articles(
     looked up by id (two queries; see _newest_matches), else any, off the GIN index or the
     primary key (see _count_plan); 2. when capped and not in date order, the newest
     CANDIDATES, down the date index; 3. the page of articles with their issue, publication
-    and search text (none of it when nothing matched). On PostgreSQL also the index's
+    and search text (none of it when nothing matched), and their bylines and photos with
+    people (names matched are shown with their roles). On PostgreSQL also the index's
     statistics now and then, and set_config before and after each query with a forced plan."""
     terms = query_terms(q)
     results = SearchResults(query=q, terms=terms, sort=sort, per_page=per_page)
@@ -198,12 +199,20 @@ def search_articles(
         else:
             page_qs = page_qs.annotate(rank=Value(0.0))
         page_qs = page_qs.order_by("-headline_hit", "-rank", *newest_first)
-    page_qs = page_qs.select_related("page__issue__publication", "search").defer(
-        "body", "search__vector"
+    page_qs = (
+        page_qs.select_related("page__issue__publication", "search")
+        .defer("body", "search__vector")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+            Prefetch("photos", queryset=Photo.objects.select_related("photographer")),
+        )
     )
     results.articles = list(page_qs[start : start + per_page])
     for article in results.articles:
-        article.snippet = snippet(article.search.document, terms)
+        # Headline, subheadline and names are the document's first three lines: the snippet
+        # is cut from the text after them, and a name that matched is shown with its role.
+        article.snippet = snippet(article.search.document, terms, skip=3)
+        article.names = labelled_names(article.bylines.all(), article.photos.all(), terms)
     return results
 
 

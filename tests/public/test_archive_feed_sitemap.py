@@ -24,18 +24,48 @@ class ArchiveTests(TestCase):
         )
         cls.draft = factories.issue(pub=pub, number=119, date=datetime.date(2024, 12, 12))
 
-    def test_issues_grouped_by_year_and_month_newest_first(self):
+    def test_the_newest_year_shows_by_default_with_a_calendar_of_each_month(self):
         response = self.client.get("/jinriluotang/issues/")
         html = response.content.decode()
-        main = html[html.index("<main") :]
-        self.assertLess(main.index('id="y2024"'), main.index('id="y2023"'))
-        self.assertLess(main.index("总第102期"), main.index("总第101期"))
-        self.assertIn("三月", main)
+        main = html[html.index("<main") : html.index("</main>") + 7]
+        self.assertEqual(list(response.context["issues"]), [self.nov])
+        self.assertIn('<h2 id="m2024-11" class="month-title">2024年11月</h2>', main)
+        # 28 November 2024 is a Thursday: the fourth column of its week, linked.
+        self.assertInHTML(
+            '<td class="has-issue"><a href="/jinriluotang/issues/118/"><span class="day">28</span>'
+            '<span class="cal-number"><span class="visually-hidden">2024年11月28日 </span>'
+            "总第118期</span></a></td>",
+            main,
+        )
+        self.assertRegex(main, r"<tr><td[^>]*>(?:(?!</tr>).)*<span class=\"day\">25</span>")
         self.assertNotIn("总第119期", main)
+        self.assertNotIn("总第101期", main)
+
+    def test_year_and_month_are_links_not_text_boxes(self):
+        response = self.client.get("/jinriluotang/issues/", {"year": 2023})
+        html = response.content.decode()
+        self.assertNotIn("<input", html[html.index("<main") :])
+        self.assertInHTML('<span aria-current="page">2023</span>', html)
+        self.assertContains(response, '<a href="?year=2024">2024</a>', html=True)
+        self.assertContains(response, '<a href="?year=2023&amp;month=1">1月</a>', html=True)
+        self.assertContains(response, '<a href="?year=2023&amp;month=3">3月</a>', html=True)
+        self.assertNotContains(response, "month=2")
+        self.assertLess(html.index('id="m2023-3"'), html.index('id="m2023-1"'))
 
     def test_filter_by_year_and_month(self):
         response = self.client.get("/jinriluotang/issues/", {"year": 2023, "month": 3})
         self.assertEqual(list(response.context["issues"]), [self.mar])
+        self.assertContains(response, '<span aria-current="page">3月</span>', html=True)
+
+    def test_the_list_by_cumulative_number(self):
+        response = self.client.get("/jinriluotang/issues/numbers/")
+        html = response.content.decode()
+        self.assertIn("总第101–200期", html)
+        self.assertLess(html.index("/issues/118/"), html.index("/issues/101/"))
+        self.assertNotIn("/issues/119/", html)
+        self.assertContains(
+            self.client.get("/jinriluotang/issues/"), "/jinriluotang/issues/numbers/"
+        )
 
     def test_bad_filter_input_is_a_clear_message_not_an_error(self):
         response = self.client.get("/jinriluotang/issues/", {"year": "abc", "month": 13})

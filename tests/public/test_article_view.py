@@ -4,7 +4,7 @@ from django.test import TestCase
 
 from articles.models import Article, Correction
 from tests import factories
-from tests.sample_site import build
+from tests.sample_site import JUMP_TEXT, build
 
 
 class ArticleViewTests(TestCase):
@@ -29,14 +29,22 @@ class ArticleViewTests(TestCase):
             response.content.decode(),
         )
 
-    def test_whole_text_with_jump_links_both_ways(self):
+    def test_the_text_reads_whole_with_a_quiet_marker_after_the_cut_paragraph(self):
         response = self.client.get(self.jump.get_absolute_url())
         html = response.content.decode()
         page3 = self.site["pages"][3].get_absolute_url()
-        page1 = self.site["pages"][1].get_absolute_url()
-        self.assertIn(f'<a class="jump" href="{page3}"><span class="jump-text">（下转3版）', html)
-        self.assertIn(f'<a class="jump" href="{page1}"><span class="jump-text">（上接1版）', html)
-        self.assertLess(html.index("健全重点项目、"), html.index("重点企业挂钩服务机制"))
+        # The paragraph cut by the jump reads on in one piece; the marker follows it.
+        self.assertInHTML(f"<p>{JUMP_TEXT[2]}</p>", html)
+        self.assertInHTML(
+            f'<p class="jump-marker"><a href="{page3}#c{self.jump.pk}">本文转第3版</a></p>', html
+        )
+        self.assertLess(html.index("主动靠前服务。</p>"), html.index("本文转第3版"))
+        self.assertLess(html.index("本文转第3版"), html.index(JUMP_TEXT[3]))
+        self.assertNotIn("（下转3版）", html)
+        self.assertNotIn("（上接1版）", html)
+        # The link lands on the article's part on page 3.
+        page = self.client.get(page3).content.decode()
+        self.assertIn(f'id="c{self.jump.pk}"', page)
 
     def test_photo_with_caption_and_credit(self):
         response = self.client.get(self.jump.get_absolute_url())

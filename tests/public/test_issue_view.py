@@ -33,7 +33,7 @@ class IssueViewTests(TestCase):
     def test_pages_list_headlines_bylines_and_photo_news(self):
         response = self.client.get(self.issue.get_absolute_url())
         html = response.content.decode()
-        html = html[html.index("<main") :]
+        html = html[html.index('class="issue-page"') :]
         self.assertLess(html.index("第1版"), html.index("缪杰明带队走访辖区企业"))
         self.assertLess(html.index("缪杰明带队走访辖区企业"), html.index("第2版"))
         self.assertContains(response, "要闻")

@@ -43,7 +43,10 @@ class PageViewTests(TestCase):
         response = self.client.get(self.pages[2].get_absolute_url())
         for number in (1, 3, 4):
             self.assertContains(response, self.pages[number].get_absolute_url())
-        self.assertContains(response, '<span aria-current="page">第2版</span>', html=True)
+        self.assertContains(response, '<span aria-current="page">第2版 综合</span>', html=True)
+        self.assertContains(
+            response, f'<a href="{self.pages[1].get_absolute_url()}">第1版 要闻</a>', html=True
+        )
 
     def test_page_of_an_unpublished_issue_is_a_404_for_readers(self):
         page = self.site["unsigned"].pages.get()
@@ -79,5 +82,15 @@ class JumpToMissingPageTests(TestCase):
         article.pages = [1, 3]
         article.save()
         response = self.client.get(article.get_absolute_url())
-        self.assertInHTML('<span class="jump-text">（下转3版）</span>', response.content.decode())
+        # The article reads whole and says that page 3 is not here.
+        self.assertInHTML(
+            '<p class="jump-marker">本文转第3版<span class="jump-missing">（第3版未收录）</span></p>',
+            response.content.decode(),
+        )
         self.assertNotContains(response, 'class="jump"')
+        # So does its page, at the printed jump.
+        response = self.client.get(issue.pages.get().get_absolute_url())
+        self.assertInHTML(
+            '<span class="jump-text">（下转3版）</span><span class="jump-missing">（第3版未收录）</span>',
+            response.content.decode(),
+        )

@@ -47,6 +47,8 @@ class PrerenderOnPublishTests(TestCase):
             "/jinriluotang/",
             "/jinriluotang/issues/",
             "/jinriluotang/issues/?year=2024&month=12",
+            "/jinriluotang/issues/?year=2024",
+            "/jinriluotang/issues/numbers/",
             "/jinriluotang/feed/",
             "/sitemap.xml",
         ]:

@@ -26,33 +26,34 @@ class QueryCountMixin:
     def test_issue_view(self):
         # 1 issue + publication + responsible editor, 2 layout credits + people, 3 pages,
         # 4 the pages' articles, 5 their bylines + people, 6 the pages' photos +
-        # photographers, 7 previous issue, 8 next issue.
-        with self.assertNumQueries(8):
+        # photographers, 7 previous and next issue.
+        with self.assertNumQueries(7):
             response = self.get(self.issue.get_absolute_url())
         self.assertContains(response, "罗塘街道新闻0")
 
     def test_page_view(self):
         # 1 page + issue + publication, 2 its articles, 3 their bylines + people, 4 their
         # photos + photographers, 5 the page's photo news, 6 the issue's pages, 7 the issue's
-        # other articles (continued here).
+        # other articles (continued here), 8 previous and next issue.
         url = self.issue.pages.get(number=1).get_absolute_url()
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             response = self.get(url)
         self.assertContains(response, "（下转2版）", count=self.articles)
 
     def test_continued_page_view(self):
         # The same queries; page 2 starts no article, so 3 and 4 (bylines, photos) do not run.
         url = self.issue.pages.get(number=2).get_absolute_url()
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             response = self.get(url)
         self.assertContains(response, "（上接1版）", count=self.articles)
 
     def test_article_view(self):
-        # 1 article + page + issue + publication, 2 bylines + people, 3 photos +
-        # photographers, 4 corrections, 5 the issue's pages, 6 the issue's articles (ids and
-        # headlines, for previous/next).
+        # 1 article + page + issue + publication + responsible editor + its place on the page,
+        # 2 bylines + people, 3 photos + photographers, 4 corrections, 5 the issue's pages,
+        # 6 the issue's articles (ids and headlines, for previous/next), 7 previous and next
+        # issue.
         url = self.article_rows[-1].get_absolute_url()
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.get(url)
 
     def test_person_view(self):
@@ -83,9 +84,23 @@ class QueryCountMixin:
         self.assertContains(response, f"共 {self.articles + 1} 幅")
 
     def test_archive_view(self):
-        # 1 publication, 2 count (pagination), 3 issues, 4 years with issues.
+        # 1 publication, 2 months with issues (the picker), 3 the year's issues, 4 their
+        # front pages (thumbnails).
         with self.assertNumQueries(4):
-            self.get("/jinriluotang/issues/")
+            response = self.get("/jinriluotang/issues/")
+        self.assertContains(response, "总第118期")
+
+    def test_archive_by_number(self):
+        # 1 publication, 2 issues.
+        with self.assertNumQueries(2):
+            response = self.get("/jinriluotang/issues/numbers/")
+        self.assertContains(response, "/jinriluotang/issues/118/")
+
+    def test_home_with_on_this_day(self):
+        # 1 the publications with their latest issue, then the issue view's queries for the
+        # latest issue (119, which has no articles: no bylines query), and 往年今日.
+        with self.assertNumQueries(8):
+            self.get("/")
 
     def test_feed(self):
         # 1 publication, 2 articles + page + issue + publication, 3 their bylines + people.

@@ -111,14 +111,16 @@ class SearchPageTests(TestCase):
     def test_the_page_runs_two_queries_plus_the_form(self):
         # 1. the publications of the filter form; 2. the ids of up to COUNT_CAP + 1 matches
         # (the capped count); 3. the page of articles with issue, publication and search text;
-        # 4. the site's only paper, named in the header.
-        queries = 4
+        # 4–5. their bylines and photos with people (names with roles); 6. the site's only
+        # paper, named in the header.
+        queries = 6
         if connection.vendor == "postgresql":
             # 1. the form; 2. the index's statistics (then kept for a while); 3–5. the newest
             # matches sorted out of the GIN index, 6–8. then looked up by id, each between
-            # setting and restoring the planner's settings; 9. the page; 10. the header's paper.
+            # setting and restoring the planner's settings; 9. the page; 10–11. bylines and
+            # photos; 12. the header's paper.
             planner.statistics.clear()
-            queries = 10
+            queries = 12
         with self.assertNumQueries(queries):
             response = self.get(q="太平社区")
         self.assertContains(response, "找到 4 篇")
@@ -203,7 +205,8 @@ class EscapingTests(TestCase):
         html = response.content.decode()
         self.assertNotIn("<script>alert", html)
         self.assertNotIn("<b>罗塘</b>", html)
-        self.assertIn("&lt;script&gt;alert(&quot;<mark>罗塘</mark>&quot;)&lt;/script&gt;", html)
+        # Brackets around Chinese show full-width in the reader's view (display punctuation).
+        self.assertIn("&lt;script&gt;alert（&quot;<mark>罗塘</mark>&quot;）&lt;/script&gt;", html)
         self.assertIn("&amp; <mark>罗塘</mark>的", html)
 
     def test_markup_in_the_query_is_escaped(self):
