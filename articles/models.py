@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from issues.models import Issue
+from people.urls_cache import fast_reverse
 from people.validators import no_control_characters
 
 
@@ -128,9 +128,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse(
-            "articles:detail", kwargs={"pub": self.page.issue.publication.slug, "pk": self.pk}
-        )
+        return fast_reverse("articles:detail", pub=self.page.issue.publication.slug, pk=self.pk)
 
     @property
     def issue(self):

@@ -1,10 +1,10 @@
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from issues.dates import weekday_name
+from people.urls_cache import fast_reverse
 from people.validators import no_control_characters
 
 
@@ -161,9 +161,7 @@ class Issue(models.Model):
         return f"{self.publication} 第{self.number_in_year}期 总第{self.number}期"
 
     def get_absolute_url(self):
-        return reverse(
-            "issues:detail", kwargs={"pub": self.publication.slug, "number": self.number}
-        )
+        return fast_reverse("issues:detail", pub=self.publication.slug, number=self.number)
 
     MASTHEAD_FIELDS = ("sponsors", "sponsor_role", "epaper_url", "submission_email")
 
@@ -251,7 +249,6 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         issue = self.issue
-        return reverse(
-            "issues:page",
-            kwargs={"pub": issue.publication.slug, "number": issue.number, "page": self.number},
+        return fast_reverse(
+            "issues:page", pub=issue.publication.slug, number=issue.number, page=self.number
         )

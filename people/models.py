@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from people.urls_cache import fast_reverse
 from people.validators import no_control_characters
 
 
@@ -44,4 +44,4 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:detail", kwargs={"pk": self.pk})
+        return fast_reverse("people:detail", pk=self.pk)
