@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from desk import confirm, history, scheduling, steps, workflow
-from desk.admin.common import status_badge
+from desk.admin.common import SearchTermMixin, status_badge
 from desk.views import layout as layout_views
 from desk.views.confirm import confirm_step
 from desk.views.report import report_page
@@ -66,7 +66,7 @@ class IssueForm(forms.ModelForm):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(SearchTermMixin, admin.ModelAdmin):
     form = PublicationForm
     list_display = ["name", "slug", "sponsor_role", "submission_email"]
     prepopulated_fields = {"slug": ["name"]}
@@ -109,7 +109,7 @@ def _issue_step_action(name):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "date",
@@ -312,7 +312,7 @@ class IssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(SearchTermMixin, admin.ModelAdmin):
     list_display = ["__str__", "issue", "number", "name", "has_scan"]
     list_select_related = ["issue__publication"]
     list_filter = ["issue__publication", "issue__status"]

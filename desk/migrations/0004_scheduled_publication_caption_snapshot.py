@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0005_move_transition_and_search'),
-        ('desk', '0001_initial'),
+        ('desk', '0003_clean_control_characters'),
         ('issues', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
