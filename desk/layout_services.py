@@ -28,7 +28,11 @@ def _middle_break(article: Article) -> int:
 def set_jump(*, article: Article, to_page: Page | None, by) -> Article:
     """A placed story continues on ``to_page`` of the same issue (下转N版), cut at the
     paragraph nearest its middle; ``None`` keeps it all on its start page."""
-    locked = Article.objects.select_for_update().select_related("page__issue").get(pk=article.pk)
+    locked = (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("page__issue")
+        .get(pk=article.pk)
+    )
     workflow.check("place", locked, by, page=locked.page)
     if locked.status != Article.Status.PLACED:
         raise workflow.InvalidTransition(gettext("Only a placed story can jump to another page."))
