@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -136,6 +138,9 @@ class Article(models.Model):
         around them, whatever line breaks a browser or a paste sent."""
         return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
+    def text_hash(self) -> str:
+        return article_text_hash(self.headline, self.subheadline, self.body)
+
 
 class Byline(models.Model):
     class Role(models.TextChoices):
@@ -239,6 +244,91 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption[:40]
+
+
+class Region(models.Model):
+    """热区: where an article part or a photo sits on a printed page.
+
+    ``boxes`` are rectangles ``[x0, y0, x1, y1]`` in fractions of the page, origin top-left,
+    4 decimals; their union is the region. Automatic regions are computed from the page's PDF
+    at import; manual ones are drawn at the desk and survive a re-import while the article's
+    text (``text_hash``) is the one they were drawn for.
+    """
+
+    class Source(models.TextChoices):
+        AUTO = "auto", _("automatic")
+        MANUAL = "manual", _("drawn by hand")
+
+    page = models.ForeignKey(
+        "issues.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="regions"
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="regions",
+    )
+    photo = models.ForeignKey(
+        "Photo",
+        verbose_name=_("photo"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="regions",
+    )
+    boxes = models.JSONField(_("rectangles"), default=list)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.AUTO
+    )
+    text_hash = models.CharField(_("text hash"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["page", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, photo__isnull=True)
+                | Q(article__isnull=True, photo__isnull=False),
+                name="region_article_xor_photo",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["auto", "manual"]), name="region_source_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["page", "article"],
+                condition=Q(article__isnull=False),
+                name="region_unique_article_page",
+            ),
+            models.UniqueConstraint(
+                fields=["page", "photo"],
+                condition=Q(photo__isnull=False),
+                name="region_unique_photo_page",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.page} {self.article or self.photo}"
+
+    def percent_boxes(self) -> list[dict]:
+        """The rectangles as CSS percentages (left, top, width, height)."""
+        return [
+            {
+                "left": round(x0 * 100, 2),
+                "top": round(y0 * 100, 2),
+                "width": round((x1 - x0) * 100, 2),
+                "height": round((y1 - y0) * 100, 2),
+            }
+            for x0, y0, x1, y1 in self.boxes
+        ]
+
+
+def article_text_hash(headline: str, subheadline: str, body: str) -> str:
+    """What a manual region was drawn for: the article's text, hashed."""
+    text = "\n".join((headline, subheadline, body))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Correction(models.Model):

@@ -220,6 +220,14 @@ class Page(models.Model):
         validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"])],
         help_text=_("The printed page, as a PDF or an image."),
     )
+    # The SHA-256 of the scan's bytes: an import of the same file renders nothing again.
+    scan_sha256 = models.CharField(_("scan SHA-256"), max_length=64, blank=True, editable=False)
+    # What the scan was rendered into (storage names, pixel sizes): {"pdf": bool,
+    # "renditions": [{"width", "height", "name"}, ...] widest first, "thumbnail": {...}}.
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
+    # The PDF's text layer for search on the page: [[text, x0, y0, x1, y1, line], ...],
+    # fractions of the page, origin top-left (empty for an image scan).
+    words = models.JSONField(_("text layer"), default=list, blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 
@@ -242,3 +250,11 @@ class Page(models.Model):
             "issues:page",
             kwargs={"pub": issue.publication.slug, "number": issue.number, "page": self.number},
         )
+
+    @property
+    def scan_is_pdf(self) -> bool:
+        return self.scan.name.lower().endswith(".pdf")
+
+    def rendition_list(self) -> list[dict]:
+        """The page renditions, narrowest first (for ``srcset``)."""
+        return sorted(self.renditions.get("renditions", []), key=lambda r: r["width"])
