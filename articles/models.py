@@ -312,6 +312,19 @@ class Region(models.Model):
     def __str__(self):
         return f"{self.page} {self.article or self.photo}"
 
+    @property
+    def svg_rects(self) -> list[dict]:
+        """The rectangles for an SVG drawn in a 0..10000 square (``preserveAspectRatio=none``)."""
+        return [
+            {
+                "x": round(x0 * 10000),
+                "y": round(y0 * 10000),
+                "width": round((x1 - x0) * 10000),
+                "height": round((y1 - y0) * 10000),
+            }
+            for x0, y0, x1, y1 in self.boxes
+        ]
+
     def percent_boxes(self) -> list[dict]:
         """The rectangles as CSS percentages (left, top, width, height)."""
         return [

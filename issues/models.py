@@ -1,3 +1,4 @@
+from django.core.files.storage import default_storage
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
@@ -258,3 +259,32 @@ class Page(models.Model):
     def rendition_list(self) -> list[dict]:
         """The page renditions, narrowest first (for ``srcset``)."""
         return sorted(self.renditions.get("renditions", []), key=lambda r: r["width"])
+
+    def rendition_url(self, rendition: dict) -> str:
+        return default_storage.url(rendition["name"])
+
+    @property
+    def image(self) -> dict | None:
+        """The page image for ``<img>``: the narrowest rendition (what a phone loads first),
+        its ``srcset`` of every width, and its pixel size; None without renditions."""
+        renditions = self.rendition_list()
+        if not renditions:
+            return None
+        first = renditions[0]
+        return {
+            "src": self.rendition_url(first),
+            "srcset": ", ".join(f"{self.rendition_url(r)} {r['width']}w" for r in renditions),
+            "width": first["width"],
+            "height": first["height"],
+        }
+
+    @property
+    def thumbnail(self) -> dict | None:
+        thumb = self.renditions.get("thumbnail")
+        if not thumb:
+            return None
+        return {
+            "src": self.rendition_url(thumb),
+            "width": thumb["width"],
+            "height": thumb["height"],
+        }

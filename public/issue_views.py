@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +20,10 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
-from articles.models import Article, Byline, Photo
+from articles.models import Article, Byline, Photo, Region
 from articles.presentation import article_parts
+from epaper.geometry import Box
+from epaper.hits import find_hits
 from issues.dates import WEEKDAYS, weekday_name
 from issues.models import Issue, LayoutCredit, Page, Publication
 from public.caching import cache_public_page
@@ -53,8 +55,10 @@ def issue_queryset(user):
         .order_by("order", "id")
         .prefetch_related(_bylines())
     )
-    pages = Page.objects.order_by("number").prefetch_related(
-        Prefetch("articles", queryset=articles), _photos()
+    pages = (
+        Page.objects.defer("words")
+        .order_by("number")
+        .prefetch_related(Prefetch("articles", queryset=articles), _photos())
     )
     return (
         Issue.objects.visible_to(user)
@@ -159,6 +163,7 @@ def _render_issue(request, issue, **extra):
             "next_issue": following,
             "preview": not issue.is_published,
             "canonical": request.build_absolute_uri(issue.get_absolute_url()),
+            "has_scans": any(page.scan for page in pages),
             **extra,
         },
     )
@@ -215,7 +220,7 @@ def issue_detail(request, pub, number):
     return _render_issue(request, issue)
 
 
-@cache_public_page
+@cache_public_page(query=("q",))
 def page_detail(request, pub, number, page):
     """One page: its articles in order with their text on this page, photo news, the scan,
     and the articles continued here from earlier pages (上接1版).
@@ -224,11 +229,18 @@ def page_detail(request, pub, number, page):
     people; their photos with photographers; the page's photo news with photographers; the
     issue's pages (navigation and jump links); the issue's other articles (those continued
     here, told apart in Python because SQLite cannot search inside the JSON page list); the
-    previous and next issue.
+    previous and next issue; the page's regions (热区).
+
+    With ``?q=`` every occurrence of the query on the page image is marked (boxes with the
+    class ``hit``, from the PDF's words; the first has the id ``hit-1``).
     """
     user = request.user
+    query = page_query(request)
+    pages_qs = (
+        Page.objects.visible_to(user) if query else Page.objects.visible_to(user).defer("words")
+    )
     page_obj = get_object_or_404(
-        Page.objects.visible_to(user).select_related("issue__publication"),
+        pages_qs.select_related("issue__publication"),
         issue__publication__slug=pub,
         issue__number=number,
         number=page,
@@ -241,7 +253,7 @@ def page_detail(request, pub, number, page):
         .prefetch_related(_bylines(), _photos())
     )
     photos = list(Photo.objects.filter(page=page_obj).select_related("photographer"))
-    pages = list(Page.objects.filter(issue=issue).order_by("number"))
+    pages = list(Page.objects.filter(issue=issue).defer("words").order_by("number"))
     for each in pages:
         each.issue = issue  # get_absolute_url without a query per page
     page_urls = {each.number: each.get_absolute_url() for each in pages}
@@ -264,6 +276,14 @@ def page_detail(request, pub, number, page):
         article.page = page_obj
         entries.append((article, _part_on(article, page_obj.number, page_urls)))
     index = next(i for i, each in enumerate(pages) if each.pk == page_obj.pk)
+    shown = {article.pk: article for article in articles}
+    shown.update((article.pk, article) for article, _part in continued)
+    regions = []
+    if page_obj.image:
+        for region in Region.objects.filter(page=page_obj, article_id__in=list(shown)):
+            regions.append((shown[region.article_id], region))
+        regions.sort(key=lambda pair: (pair[0].page.number, pair[0].order, pair[0].pk))
+    hits = page_hits(page_obj, query) if query and page_obj.image else []
     previous_issue, next_issue = neighbours(issue, user)
     return render(
         request,
@@ -283,8 +303,66 @@ def page_detail(request, pub, number, page):
             "next_issue": next_issue,
             "preview": not issue.is_published,
             "canonical": request.build_absolute_uri(page_obj.get_absolute_url()),
+            "regions": regions,
+            "query": query,
+            "hits": [svg_rect(box) for box in hits],
         },
     )
+
+
+def page_words(request, pub, number, page):
+    """``words.json?q=…``: the boxes of every occurrence of the query on the page image,
+    fractions of the page (origin top-left, 4 decimals), one box per printed line."""
+    page_obj = get_object_or_404(
+        Page.objects.visible_to(request.user).only("pk", "words"),
+        issue__publication__slug=pub,
+        issue__number=number,
+        number=page,
+    )
+    query = page_query(request)
+    boxes = page_hits(page_obj, query) if query else []
+    response = JsonResponse(
+        {"q": query, "hits": [[box.x0, box.y0, box.x1, box.y1] for box in boxes]},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    staff = request.user.is_authenticated and request.user.is_staff
+    response["Cache-Control"] = "private, no-store" if staff else "public, max-age=3600"
+    return response
+
+
+# A query longer than this is not searched on the page (nobody types a paragraph).
+MAX_PAGE_QUERY = 50
+
+
+def page_query(request) -> str:
+    return request.GET.get("q", "").strip()[:MAX_PAGE_QUERY]
+
+
+@dataclass(frozen=True)
+class StoredWord:
+    """A word of the page's stored text layer, as ``epaper.hits`` reads it."""
+
+    text: str
+    box: Box
+    line: int
+
+
+def page_hits(page, query: str) -> list[Box]:
+    """The boxes of every occurrence of ``query`` on the page, from its stored words."""
+    words = [
+        StoredWord(text, Box(x0, y0, x1, y1), line) for text, x0, y0, x1, y1, line in page.words
+    ]
+    return find_hits(words, query)
+
+
+def svg_rect(box) -> dict:
+    """A box in the 0..10000 square of the page overlay."""
+    return {
+        "x": round(box.x0 * 10000),
+        "y": round(box.y0 * 10000),
+        "width": max(1, round((box.x1 - box.x0) * 10000)),
+        "height": max(1, round((box.y1 - box.y0) * 10000)),
+    }
 
 
 SCAN_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
