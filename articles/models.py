@@ -3,12 +3,13 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from issues.models import Issue
+from people.urls_cache import fast_reverse
+from people.validators import no_control_characters
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -53,11 +54,20 @@ class Article(models.Model):
         related_name="articles",
     )
     order = models.PositiveSmallIntegerField(_("order on the page"), default=0)
-    headline = models.CharField(_("headline"), max_length=200)
-    subheadline = models.CharField(_("subheadline"), max_length=200, blank=True)
-    dateline = models.CharField(_("dateline"), max_length=50, blank=True)
+    headline = models.CharField(_("headline"), max_length=200, validators=[no_control_characters])
+    subheadline = models.CharField(
+        _("subheadline"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    dateline = models.CharField(
+        _("dateline"), max_length=50, blank=True, validators=[no_control_characters]
+    )
     # One paragraph a line: the printed text, column breaks healed.
-    body = models.TextField(_("body"), blank=True, help_text=_("One paragraph a line."))
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("One paragraph a line."),
+        validators=[no_control_characters],
+    )
     # Every page the article runs on, in order, start page first: [1, 3] for 下转3版.
     # Numbers rather than rows: a jump may point to a page not yet imported.
     pages = models.JSONField(_("pages it runs on"), default=list, blank=True)
@@ -120,9 +130,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse(
-            "articles:detail", kwargs={"pub": self.page.issue.publication.slug, "pk": self.pk}
-        )
+        return fast_reverse("articles:detail", pub=self.page.issue.publication.slug, pk=self.pk)
 
     @property
     def issue(self):
@@ -198,7 +206,7 @@ class Photo(models.Model):
     """
 
     image = models.ImageField(_("image"), upload_to="photos/%Y/", blank=True)
-    caption = models.TextField(_("caption"))
+    caption = models.TextField(_("caption"), validators=[no_control_characters])
     photographer = models.ForeignKey(
         "people.Person",
         verbose_name=_("photographer"),
@@ -211,7 +219,9 @@ class Photo(models.Model):
     credit_role = models.CharField(
         _("credit role"), max_length=30, choices=Byline.Role.choices, blank=True
     )
-    alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
+    alt_text = models.CharField(
+        _("alt text"), max_length=300, blank=True, validators=[no_control_characters]
+    )
     article = models.ForeignKey(
         Article,
         verbose_name=_("article"),
@@ -350,7 +360,7 @@ class Correction(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
     )
-    note = models.TextField(_("note"))
+    note = models.TextField(_("note"), validators=[no_control_characters])
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
