@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_move_transition_and_search'),
-        ('issues', '0003_page_scan_renditions_words'),
+        ('articles', '0006_text_without_control_characters'),
+        ('issues', '0004_page_scan_renditions_words'),
     ]
 
     operations = [

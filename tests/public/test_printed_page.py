@@ -14,6 +14,7 @@ from articles.models import Article, Region
 from articles.templatetags.newsroom import display
 from issues.models import Issue, Page
 from public.caching import invalidate_public_pages
+from public.prerender import issue_urls, render_into_cache
 from tests.backissues.importing import run
 from tests.backissues.test_import_bundles import BUNDLE
 
@@ -159,3 +160,14 @@ class PrintedPageTests(TestCase):
     def test_a_search_result_links_to_its_page_with_the_query_and_the_first_hit(self):
         html = self.client.get("/search/", {"q": "缪杰明"}).content.decode()
         self.assertIn(f'href="{PAGE_URL}?q=%E7%BC%AA%E6%9D%B0%E6%98%8E#hit-1"', html)
+
+    def test_prerendering_the_issue_builds_its_pdf(self):
+        issue = Issue.objects.get(number=118)
+        paths = issue_urls(issue)
+        self.assertIn("/jinriluotang/issues/118.pdf", paths)
+        self.assertIn(PAGE_URL, paths)
+        statuses = render_into_cache(["/jinriluotang/issues/118.pdf"])
+        self.assertEqual(set(statuses.values()), {200})
+        # The reader's request finds it built.
+        with mock.patch("public.pdf_views.merge_pages", side_effect=AssertionError("merged")):
+            self.assertEqual(self.client.get("/jinriluotang/issues/118.pdf").status_code, 200)
