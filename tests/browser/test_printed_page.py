@@ -28,7 +28,10 @@ class PrintedPageBrowserTests(ChromiumTestCase):
         result = run("import_issues", BUNDLE, no_prerender=True)
         self.assertFalse(result.failed, result.stderr)
         self.context = self.browser.new_context(
-            viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+            viewport={"width": 390, "height": 844},
+            has_touch=True,
+            is_mobile=True,
+            bypass_csp=True,  # axe-core is injected as an inline script
         )
         # Media files are served by the web server in production (DEBUG off here).
         self.context.route("**/media/**", self.serve_media)
@@ -97,7 +100,10 @@ class PrintedPageBrowserTests(ChromiumTestCase):
         self.assertTrue(any(src.endswith("-800.webp") for src in loaded), loaded)
         photo = page.locator(".photo-news figure.photo img")
         photo.scroll_into_view_if_needed()
-        self.assertGreater(photo.evaluate("i => i.naturalWidth"), 0)
+        page.wait_for_function(
+            "() => document.querySelector('.photo-news figure.photo img').naturalWidth > 0"
+        )
+        self.assertGreater(photo.evaluate("i => i.naturalWidth"), 400)
 
     def test_no_axe_violations_and_screenshots(self):
         SCREENSHOTS.mkdir(exist_ok=True)

@@ -359,7 +359,9 @@ class SearchPageReadingTests(TestCase):
     def test_a_result_links_to_its_page_with_the_query(self):
         response = self.client.get(reverse("search"), {"q": "走访"})
         page = self.site["pages"][1].get_absolute_url()
-        self.assertContains(response, f'<a href="{page}?q=%E8%B5%B0%E8%AE%BF">第1版</a>', html=True)
+        self.assertContains(
+            response, f'<a href="{page}?q=%E8%B5%B0%E8%AE%BF#hit-1">第1版</a>', html=True
+        )
         self.assertContains(response, f'href="{self.site["jump"].get_absolute_url()}"')
 
 
