@@ -3,7 +3,6 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -11,6 +10,8 @@ from simple_history.models import HistoricalRecords
 from articles import photos
 from articles.photos import validate_photo_file
 from issues.models import Issue
+from people.urls_cache import fast_reverse
+from people.validators import no_control_characters
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -55,11 +56,20 @@ class Article(models.Model):
         related_name="articles",
     )
     order = models.PositiveSmallIntegerField(_("order on the page"), default=0)
-    headline = models.CharField(_("headline"), max_length=200)
-    subheadline = models.CharField(_("subheadline"), max_length=200, blank=True)
-    dateline = models.CharField(_("dateline"), max_length=50, blank=True)
+    headline = models.CharField(_("headline"), max_length=200, validators=[no_control_characters])
+    subheadline = models.CharField(
+        _("subheadline"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    dateline = models.CharField(
+        _("dateline"), max_length=50, blank=True, validators=[no_control_characters]
+    )
     # One paragraph a line: the printed text, column breaks healed.
-    body = models.TextField(_("body"), blank=True, help_text=_("One paragraph a line."))
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("One paragraph a line."),
+        validators=[no_control_characters],
+    )
     # Every page the article runs on, in order, start page first: [1, 3] for 下转3版.
     # Numbers rather than rows: a jump may point to a page not yet imported.
     pages = models.JSONField(_("pages it runs on"), default=list, blank=True)
@@ -122,9 +132,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse(
-            "articles:detail", kwargs={"pub": self.page.issue.publication.slug, "pk": self.pk}
-        )
+        return fast_reverse("articles:detail", pub=self.page.issue.publication.slug, pk=self.pk)
 
     @property
     def issue(self):
@@ -206,7 +214,7 @@ class Photo(models.Model):
         help_text=_("JPEG, PNG, WebP or HEIC, as taken by the camera or phone."),
     )
     renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
-    caption = models.TextField(_("caption"))
+    caption = models.TextField(_("caption"), validators=[no_control_characters])
     photographer = models.ForeignKey(
         "people.Person",
         verbose_name=_("photographer"),
@@ -219,7 +227,9 @@ class Photo(models.Model):
     credit_role = models.CharField(
         _("credit role"), max_length=30, choices=Byline.Role.choices, blank=True
     )
-    alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
+    alt_text = models.CharField(
+        _("alt text"), max_length=300, blank=True, validators=[no_control_characters]
+    )
     article = models.ForeignKey(
         Article,
         verbose_name=_("article"),
@@ -301,7 +311,7 @@ class Correction(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
     )
-    note = models.TextField(_("note"))
+    note = models.TextField(_("note"), validators=[no_control_characters])
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -216,8 +216,13 @@ _BYLINE = re.compile(
 _ROLE_PREFIX = re.compile(rf"^({_ROLE_ALT})(.*)$", re.DOTALL)
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
-_TOTAL_NUMBER = re.compile(r"总\s*第\s*([^\s期|｜]*)\s*期")
-_YEAR_NUMBER = re.compile(r"第\s*([^\s期|｜]*)\s*期")
+# The number's group stops at 总 and 第: a date line of many 第 is read in linear time (it
+# used to be quadratic: each 第 scanned the rest of the line).
+_TOTAL_NUMBER = re.compile(r"总\s*第\s*([^\s期|｜总第]*)\s*期")
+_YEAR_NUMBER = re.compile(r"第\s*([^\s期|｜总第]*)\s*期")
+# The most digits each printed number may have: anything longer is a typing error (and int()
+# refuses strings of more than 4,300 digits with a bare ValueError).
+MAX_DIGITS = {"issue": 6, "year": 3, "page": 3}
 _METADATA = re.compile(r"^([^\s:：()（）#]{1,12})\s*[:：]\s*(.*)$", re.DOTALL)
 # `## 标题` directly followed by `### 副题` (no blank line) is a headline and its subheadline.
 _HEADLINE_LINE = re.compile(r"^##[ \t]")
@@ -242,44 +247,66 @@ def ends_sentence(text: str) -> bool:
 class _Block:
     line: int
     lines: list[str]  # logical lines (a hard break separates them)
+    _text: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return "\n".join(self.lines)
+        if self._text is None:
+            self._text = "\n".join(self.lines)
+        return self._text
 
 
-def _join_soft(left: str, right: str) -> str:
-    if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii():
-        return f"{left} {right}" if right[0].isalnum() else left + right
-    return left + right
-
-
-def _is_headline(block: _Block) -> bool:
-    return len(block.lines) == 1 and bool(_HEADLINE_LINE.match(block.lines[0]))
+def _is_headline_so_far(block: _Block, pieces: list[str]) -> bool:
+    """Is the block being read one logical line starting ``## ``? (Only its first physical line
+    is looked at, so that asking again for every line costs nothing.)"""
+    if len(block.lines) + bool(pieces) != 1:
+        return False
+    first = block.lines[0] if block.lines else pieces[0]
+    return bool(_HEADLINE_LINE.match(first))
 
 
 def _split_blocks(text: str) -> list[_Block]:
+    """Blocks of logical lines. Each logical line is gathered as a list of its physical lines'
+    pieces and joined once at its end: joining a string again for every physical line made a
+    block of many lines quadratic."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[_Block] = []
+    pieces: list[str] = []  # the current logical line, soft-wrapped lines joined at its end
     current: _Block | None = None
-    continues = False  # the previous physical line ended without a hard break
+
+    def end_line() -> None:
+        if pieces and current is not None:
+            current.lines.append("".join(pieces))
+            pieces.clear()
+
     for number, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.strip()
         if not stripped:
+            end_line()
             current = None
             continue
-        hard_break = raw.endswith("  ")
-        if current is not None and _SUBHEADLINE_AFTER.match(stripped) and _is_headline(current):
+        if (
+            current is not None
+            and _SUBHEADLINE_AFTER.match(stripped)
+            and _is_headline_so_far(current, pieces)
+        ):
+            end_line()
             current = None  # `## 标题` then `### 副题` on the next line: two blocks
         if current is None:
-            current = _Block(number, [stripped])
+            current = _Block(number, [])
             blocks.append(current)
-        elif continues:
-            current.lines[-1] = _join_soft(current.lines[-1], stripped)
-        else:
-            current.lines.append(stripped)
-        continues = not hard_break
+        if pieces and _soft_space(pieces[-1], stripped):
+            pieces.append(" ")
+        pieces.append(stripped)
+        if raw.endswith("  "):  # a hard break ends the logical line
+            end_line()
+    end_line()
     return blocks
+
+
+def _soft_space(left: str, right: str) -> bool:
+    """Two soft-wrapped lines are joined by a space only between ASCII letters or digits."""
+    return left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum()
 
 
 @dataclass
@@ -304,6 +331,9 @@ class _Parser:
         self.after_jump = False
         self.headline_block: _Block | None = None  # `##` waiting for its first block
         self.subheadline = ""
+        # Articles whose last jump waits for its continuation: {(from, to): {headline: [state]}}
+        self.open_jumps: dict[tuple[int, int], dict[str, list[_ArticleState]]] = {}
+        self.open_counts: dict[tuple[int, int], int] = {}
 
     def warn(self, line: int | None, message: str) -> None:
         if self.strict:
@@ -382,8 +412,8 @@ class _Parser:
         return position + 1, {
             "date": date,
             "weekday": weekday,
-            "number_in_year": _number(in_year, "number in the year (第N期)", block.line),
-            "number": _number(total, "cumulative number (总第N期)", block.line),
+            "number_in_year": _number(in_year, "number in the year (第N期)", block.line, "year"),
+            "number": _number(total, "cumulative number (总第N期)", block.line, "issue"),
         }
 
     def read_metadata(self, blocks: list[_Block], position: int) -> tuple[int, dict]:
@@ -434,7 +464,8 @@ class _Parser:
         marker = None if literal else _PAGE_MARKER.match(text)
         if marker:
             self.flush_headline()
-            self.start_page(block, int(marker.group(1)), (marker.group(2) or "").strip())
+            number = _bounded(marker.group(1), "page number (第N版)", block.line, "page")
+            self.start_page(block, number, (marker.group(2) or "").strip())
             return
         if literal:
             self.flush_headline()
@@ -497,31 +528,39 @@ class _Parser:
             self.start_article(self.headline_block)
             return text
         page = self.current_page(block.line)
-        from_page = int(continued.group(1))
+        from_page = _bounded(
+            continued.group(1), "page of a continuation (上接N版)", block.line, "page"
+        )
         title = _heading_text(self.headline_block)
-        candidates = [
-            state
-            for state in self.articles
-            if state.jump_to == page.number and state.data.pages[-2] == from_page
-        ]
-        same_headline = [state for state in candidates if state.data.headline == title]
+        # Open jumps by (from page, to page), then by headline: looking among every article
+        # read so far for each continuation made many continuations quadratic.
+        key = (from_page, page.number)
+        open_jumps = self.open_jumps.get(key, {})
+        waiting = self.open_counts.get(key, 0)
+        same_headline = open_jumps.get(title, [])
         if len(same_headline) == 1:
             state = same_headline[0]
-        elif len(candidates) == 1:
-            state = candidates[0]
-        elif not candidates:
+        elif waiting == 1:
+            state = next(itertools.chain.from_iterable(open_jumps.values()))
+        elif not waiting:
             raise FormatError(
                 f"continuation (上接{from_page}版) of '{title}': no article jumps "
                 f"from page {from_page} to page {page.number}",
                 block.line,
             )
         else:
-            names = ", ".join(f"'{state.data.headline}'" for state in candidates)
+            every = itertools.chain.from_iterable(open_jumps.values())
+            names = ", ".join(f"'{state.data.headline}'" for state in every)
             raise FormatError(
                 f"continuation (上接{from_page}版) of '{title}' could belong to several articles "
                 f"jumping from page {from_page} to page {page.number}: {names}",
                 block.line,
             )
+        same = open_jumps[state.data.headline]
+        same.remove(state)
+        if not same:
+            del open_jumps[state.data.headline]
+        self.open_counts[key] -= 1
         state.jump_to = None
         state.continued = True
         self.article = state
@@ -535,9 +574,13 @@ class _Parser:
             jump = _JUMP.search(text)
             if jump:
                 before = text[: jump.start()].rstrip()
+                if _JUMP.search(before):
+                    # Read one by one, thousands of them overflowed the stack.
+                    raise FormatError("two jump lines (下转N版) in a row", block.line)
                 if before:
                     self.read_paragraph(block, before, literal)
-                self.read_jump(block, int(jump.group(1)))
+                to_page = _bounded(jump.group(1), "page of a jump (下转N版)", block.line, "page")
+                self.read_jump(block, to_page)
                 return
             if not text:
                 return
@@ -579,16 +622,34 @@ class _Parser:
         state.data.pages.append(to_page)
         state.data.breaks.append(state.length)
         state.jump_to = to_page
+        by_headline = self.open_jumps.setdefault((page, to_page), {})
+        by_headline.setdefault(state.data.headline, []).append(state)
+        self.open_counts[page, to_page] = self.open_counts.get((page, to_page), 0) + 1
         self.after_jump = True
 
 
-def _number(match: re.Match | None, what: str, line: int) -> int:
+def _number(match: re.Match | None, what: str, line: int, kind: str) -> int:
     if not match or not match.group(1):
         raise FormatError(f"missing {what} in the date line", line)
     digits = match.group(1)
-    if not digits.isdecimal() or int(digits) < 1:
+    if not digits.isdecimal():
+        raise FormatError(f"{what} is not a number: {_shorten(digits)!r}", line)
+    number = _bounded(digits, what, line, kind)
+    if number < 1:
         raise FormatError(f"{what} is not a number: {digits!r}", line)
+    return number
+
+
+def _bounded(digits: str, what: str, line: int, kind: str) -> int:
+    """The number written with these decimal digits, refused when it has too many."""
+    limit = MAX_DIGITS[kind]
+    if len(digits.lstrip("0０")) > limit:
+        raise FormatError(f"{what} has more than {limit} digits: {_shorten(digits)}", line)
     return int(digits)
+
+
+def _shorten(text: str, length: int = 20) -> str:
+    return text if len(text) <= length else f"{text[:length]}… ({len(text)} characters)"
 
 
 def _take_byline(article: ArticleData, text: str) -> str:
@@ -618,20 +679,36 @@ def _take_byline(article: ArticleData, text: str) -> str:
 
 
 def _heal(pieces: list[tuple[str, bool]]) -> list[str]:
-    """Join a paragraph cut by a column break (no sentence-final ending) to the next one."""
-    paragraphs: list[str] = []
+    """Join a paragraph cut by a column break (no sentence-final ending) to the next one.
+
+    Each paragraph's pieces are gathered and joined once (adding to the same string again for
+    every piece made many pieces without a full stop quadratic)."""
+    paragraphs: list[list[str]] = []
     open_ended = False
     for text, literal in pieces:
         if open_ended:
-            paragraphs[-1] += text
+            paragraphs[-1].append(text)
         else:
-            paragraphs.append(text)
+            paragraphs.append([text])
         open_ended = not literal and not ends_sentence(text)
-    return paragraphs
+    return ["".join(parts) for parts in paragraphs]
+
+
+# Control characters the site refuses in any text (people/validators.py): tab, newline and
+# carriage return are whitespace here; every other one is an error at its line.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def parse(text: str, strict: bool = False) -> IssueData:
     """Read one issue. Raises FormatError (only); with strict=True warnings are errors too."""
+    control = _CONTROL_CHARACTER.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise FormatError(
+            f"control character U+{ord(control.group()):04X} (often pasted from Word or a "
+            "terminal): delete it",
+            line,
+        )
     return _Parser(strict).parse(text)
 
 

@@ -77,10 +77,10 @@ def child_import(files: list[str]) -> dict:
 
     quarter = max(1, len(files) // 4)
     started = time.perf_counter()
-    call_command("import_issues", *files[:quarter], verbosity=0)
+    call_command("import_issues", *files[:quarter], verbosity=0, prerender=False)
     quarter_rss = peak_rss_mb()
     quarter_seconds = time.perf_counter() - started
-    call_command("import_issues", *files[quarter:], verbosity=0)
+    call_command("import_issues", *files[quarter:], verbosity=0, prerender=False)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,

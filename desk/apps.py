@@ -9,3 +9,16 @@ class DeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "desk"
     verbose_name = _("Editorial desk")
+
+    def ready(self):
+        # Every admin registered by now (the admin autodiscovers before this runs): ours,
+        # Django's users and groups, the task queue's; each cleans its search terms.
+        from django.contrib import admin
+
+        from desk.admin.common import SearchTermMixin
+
+        for model, model_admin in list(admin.site._registry.items()):
+            if not isinstance(model_admin, SearchTermMixin):
+                cls = type(model_admin)
+                admin.site.unregister(model)
+                admin.site.register(model, type(cls.__name__, (SearchTermMixin, cls), {}))

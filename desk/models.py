@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from people.validators import no_control_characters
+
 
 class Transition(models.Model):
     """One step of the editorial workflow: who moved an article or an issue, when, from
@@ -29,7 +31,7 @@ class Transition(models.Model):
     action = models.CharField(_("action"), max_length=30)
     from_state = models.CharField(_("from"), max_length=20)
     to_state = models.CharField(_("to"), max_length=20)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[no_control_characters])
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from desk import issue_services, services, workflow
+from people.validators import no_control_characters
 
 _STEPS = {
     "submit": lambda obj, by, note: services.submit(article=obj, by=by),
@@ -38,6 +40,10 @@ def take(name: str, *, obj, by, note: str = ""):
     rule = workflow.TRANSITIONS.get(name)
     if rule is None or not rule.direct or not isinstance(obj, rule.model):
         raise workflow.InvalidTransition(gettext("Unknown step."))
+    try:
+        no_control_characters(note)
+    except ValidationError as invalid:
+        raise workflow.InvalidTransition(" ".join(invalid.messages)) from None
     return _STEPS[name](obj, by, note)
 
 

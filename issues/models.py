@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from imaging.validate import verify_scan
 from issues.dates import weekday_name
+from people.urls_cache import fast_reverse
+from people.validators import no_control_characters
 
 
 def validate_scan_file(value):
@@ -29,22 +30,28 @@ class Publication(models.Model):
         SPONSOR = "主办", _("sponsored by")
         JOINT_SPONSOR = "联合主办", _("jointly sponsored by")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, validators=[no_control_characters]
+    )
     slug = models.SlugField(
         _("slug"), max_length=100, unique=True, help_text=_("Pinyin, used in URLs.")
     )
     # The masthead a new issue starts from (each issue keeps the masthead it printed:
     # Issue.sponsors, sponsor_role, epaper_url, submission_email).
     # Sponsors are printed in order under the masthead; a list keeps that order with the row.
-    sponsors = models.JSONField(_("sponsors"), default=list, blank=True)
+    sponsors = models.JSONField(
+        _("sponsors"), default=list, blank=True, validators=[no_control_characters]
+    )
     sponsor_role = models.CharField(
         _("sponsor role"),
         max_length=10,
         choices=SponsorRole.choices,
         default=SponsorRole.SPONSOR,
     )
-    epaper_url = models.URLField(_("e-paper URL"), blank=True)
-    submission_email = models.EmailField(_("submission e-mail"), blank=True)
+    epaper_url = models.URLField(_("e-paper URL"), blank=True, validators=[no_control_characters])
+    submission_email = models.EmailField(
+        _("submission e-mail"), blank=True, validators=[no_control_characters]
+    )
 
     class Meta:
         verbose_name = _("publication")
@@ -118,7 +125,9 @@ class Issue(models.Model):
     # The masthead as this issue printed it; a new issue starts from its publication's
     # defaults (Issue.masthead_from), and a later change of the paper's sponsors or e-mail
     # leaves the issues already printed as they were.
-    sponsors = models.JSONField(_("sponsors"), default=list, blank=True)
+    sponsors = models.JSONField(
+        _("sponsors"), default=list, blank=True, validators=[no_control_characters]
+    )
     # Blank: the issue printed no role line.
     sponsor_role = models.CharField(
         _("sponsor role"),
@@ -127,8 +136,10 @@ class Issue(models.Model):
         blank=True,
         default="",
     )
-    epaper_url = models.URLField(_("e-paper URL"), blank=True)
-    submission_email = models.EmailField(_("submission e-mail"), blank=True)
+    epaper_url = models.URLField(_("e-paper URL"), blank=True, validators=[no_control_characters])
+    submission_email = models.EmailField(
+        _("submission e-mail"), blank=True, validators=[no_control_characters]
+    )
     # Masthead keys the format does not know (e.g. 值班编辑), kept rather than dropped.
     extra = models.JSONField(_("extra metadata"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -165,9 +176,7 @@ class Issue(models.Model):
         return f"{self.publication} 第{self.number_in_year}期 总第{self.number}期"
 
     def get_absolute_url(self):
-        return reverse(
-            "issues:detail", kwargs={"pub": self.publication.slug, "number": self.number}
-        )
+        return fast_reverse("issues:detail", pub=self.publication.slug, number=self.number)
 
     MASTHEAD_FIELDS = ("sponsors", "sponsor_role", "epaper_url", "submission_email")
 
@@ -227,7 +236,9 @@ class Page(models.Model):
         Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="pages"
     )
     number = models.PositiveSmallIntegerField(_("page number"))
-    name = models.CharField(_("page name"), max_length=50, blank=True)
+    name = models.CharField(
+        _("page name"), max_length=50, blank=True, validators=[no_control_characters]
+    )
     scan = models.FileField(
         _("scan"),
         upload_to="scans/%Y/",
@@ -253,7 +264,6 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         issue = self.issue
-        return reverse(
-            "issues:page",
-            kwargs={"pub": issue.publication.slug, "number": issue.number, "page": self.number},
+        return fast_reverse(
+            "issues:page", pub=issue.publication.slug, number=issue.number, page=self.number
         )

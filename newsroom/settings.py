@@ -6,6 +6,7 @@ fallback key, so a forgotten secret stops the start-up instead of signing cookie
 known value.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -28,6 +29,14 @@ else:
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
             "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
+    # Django only warns (security.W009) about a short or well-known key; production refuses.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be at least 50 characters with 5 different ones "
+            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    if SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY is a django-insecure development key.")
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -44,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
+    "axes",
     "django_filters",
     "simple_history",
     # Background tasks (pre-rendering public pages after a publish): the django-tasks backport
@@ -63,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "newsroom.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,7 +86,44 @@ MIDDLEWARE = [
     # Records the logged-in user on every revision of an article's text.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: refuses a locked-out login before the admin's login view runs.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only,
+# no inline script anywhere (the admin has none since Django 4); small JS files of ours are
+# served from /static/. Nothing may frame our pages, and forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The admin login (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user name,
+# or from one address, further attempts are refused with 429 for LOGIN_LOCKOUT_MINUTES; a
+# right password before that resets the count. Failures are kept in the database.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+# How many load balancers in front add to X-Forwarded-For (0: use the connection's address).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXIES", default=0)
 
 ROOT_URLCONF = "newsroom.urls"
 
@@ -134,6 +184,9 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# import_issues refuses a file larger than this (one issue is well under 1 MB of text).
+IMPORT_MAX_FILE_BYTES = int(env.float("IMPORT_MAX_FILE_MB", default=20) * 1024 * 1024)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from people.urls_cache import fast_reverse
+from people.validators import no_control_characters
 
 
 class Person(models.Model):
@@ -12,7 +14,9 @@ class Person(models.Model):
     (most correspondents of back issues).
     """
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(
+        _("name"), max_length=50, db_index=True, validators=[no_control_characters]
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -21,7 +25,9 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
-    affiliation = models.CharField(_("affiliation"), max_length=100, blank=True)
+    affiliation = models.CharField(
+        _("affiliation"), max_length=100, blank=True, validators=[no_control_characters]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -38,4 +44,4 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:detail", kwargs={"pk": self.pk})
+        return fast_reverse("people:detail", pk=self.pk)

@@ -88,20 +88,23 @@ def neighbours(issue, user):
     return previous, following
 
 
-def on_this_day(publication, today, *, years=3, headlines=2):
+def on_this_day(publication, today, *, years=3, headlines=2, besides=None):
     """往年今日: what the paper printed on this month and day in earlier years, newest first,
     as (issue, [articles]) for at most ``years`` issues and ``headlines`` front-page articles
     each.
 
     One query: the dates are listed (this day in each of the last hundred years), so the
     issues come off the (publication, date) index, and a window numbers each issue's
-    front-page articles so that only the first few come back."""
+    front-page articles so that only the first few come back. ``besides``: the issue the
+    page already shows (a paper that skipped a year leads with last year's issue)."""
     dates = []
     for year in range(today.year - 1, today.year - 101, -1):
         try:
             dates.append(today.replace(year=year))
         except ValueError:  # 29 February in a common year
             continue
+    if besides is not None and besides.date in dates:
+        dates.remove(besides.date)
     rows = (
         Article.objects.published()
         .filter(
@@ -220,7 +223,7 @@ def _latest(request, pub):
     return _render_issue(
         request,
         issue,
-        on_this_day=on_this_day(issue.publication, timezone.localdate()),
+        on_this_day=on_this_day(issue.publication, timezone.localdate(), besides=issue),
         home=True,
     )
 

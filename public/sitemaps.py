@@ -1,7 +1,7 @@
 """sitemap.xml: published issues, pages, articles, and people with published work."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from articles.models import Article, Byline, Photo
 from issues.models import Issue, Page
@@ -32,7 +32,18 @@ class ArticleSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Article.objects.published().select_related("page__issue__publication").order_by("pk")
+        # Only what the URL and lastmod need: 20,000 article texts took most of the time.
+        return (
+            Article.objects.published()
+            .select_related("page__issue__publication")
+            .only(
+                "updated_at",
+                "page__number",
+                "page__issue__number",
+                "page__issue__publication__slug",
+            )
+            .order_by("pk")
+        )
 
     def lastmod(self, item):
         return item.updated_at
@@ -42,17 +53,19 @@ class PersonSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
+        # pk IN (…) rather than EXISTS per person: PostgreSQL hashes each list once (an
+        # EXISTS OR EXISTS filter was 11 s on the 1,000-issue archive, this is milliseconds).
         published = Article.objects.published()
         published_issues = Issue.objects.published()
         return Person.objects.filter(
-            Exists(Byline.objects.filter(person=OuterRef("pk"), article__in=published))
-            | Exists(
-                Photo.objects.filter(photographer=OuterRef("pk")).filter(
+            Q(pk__in=Byline.objects.filter(article__in=published).values("person"))
+            | Q(
+                pk__in=Photo.objects.filter(
                     Q(article__in=published) | Q(page__issue__in=published_issues)
-                )
+                ).values("photographer")
             )
-            | Exists(published_issues.filter(responsible_editor=OuterRef("pk")))
-            | Exists(published_issues.filter(layout_credits__person=OuterRef("pk")))
+            | Q(pk__in=published_issues.values("responsible_editor"))
+            | Q(pk__in=published_issues.values("layout_credits__person"))
         ).order_by("pk")
 
 

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 from articles import photos
 from articles.models import Article, Byline, Correction, Photo
 from desk import history, services, steps, workflow
-from desk.admin.common import ReadOnlyAdminMixin, status_badge
+from desk.admin.common import ReadOnlyAdminMixin, SearchTermMixin, status_badge
 from desk.models import Transition
 from people.models import Person
+from people.validators import no_control_characters
 from search.query import admin_search
 
 # The desk on the admin home page (desk/templatetags/desk.py).
@@ -173,9 +174,11 @@ class CorrectionForm(forms.Form):
         label=_("corrected text"),
         widget=forms.Textarea(attrs={"rows": 16, "cols": 80}),
         help_text=_("One paragraph a line."),
+        validators=[no_control_characters],
     )
     note = forms.CharField(
         label=_("correction note"),
+        validators=[no_control_characters],
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text=_("Printed with the article: what was wrong and what is right."),
     )
@@ -206,7 +209,7 @@ def _step_action(name):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = [
         "headline",
@@ -428,7 +431,7 @@ def _returned_note(article):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(SearchTermMixin, admin.ModelAdmin):
     form = PhotoForm
     list_display = ["thumbnail", "__str__", "photographer", "article", "page", "order"]
     fields = [
@@ -490,7 +493,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Byline)
-class BylineAdmin(admin.ModelAdmin):
+class BylineAdmin(SearchTermMixin, admin.ModelAdmin):
     list_display = ["person", "role", "article"]
     list_select_related = ["person", "article"]
     list_filter = ["role"]
@@ -517,7 +520,7 @@ class BylineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CorrectionAdmin(SearchTermMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """A record of published corrections; they are made from the article's page."""
 
     list_display = ["article", "created_at", "created_by"]
@@ -529,7 +532,7 @@ class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TransitionAdmin(SearchTermMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log: read only, for everyone."""
 
     list_display = ["at", "by", "action_label", "from_state", "to_state", "article", "issue"]

@@ -1,6 +1,19 @@
 """Pieces every desk admin module uses."""
 
+import re
+
 from django.utils.html import format_html
+
+# Control characters (C0, DEL, C1): never part of a name or a headline anyone searches for, and
+# PostgreSQL refuses a NUL in any query parameter (DataError, a 500).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Longer terms match nothing typed by a person and only cost the database time.
+MAX_SEARCH_TERM = 200
+
+
+def clean_search_term(term: str) -> str:
+    """A search term as the database may see it: control characters become spaces."""
+    return _CONTROL.sub(" ", term[:MAX_SEARCH_TERM])
 
 
 def status_badge(obj):
@@ -8,6 +21,14 @@ def status_badge(obj):
     return format_html(
         '<span class="status-badge status-{}">{}</span>', obj.status, obj.get_status_display()
     )
+
+
+class SearchTermMixin:
+    """For every ModelAdmin: the changelist's ?q= and the autocomplete's ?term= both reach
+    get_search_results, so a hostile term (a NUL byte) is cleaned here, once, for both."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, clean_search_term(search_term))
 
 
 class ReadOnlyAdminMixin:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from desk import history, services, steps, workflow
-from desk.admin.common import status_badge
+from desk.admin.common import SearchTermMixin, status_badge
 from issues.models import Issue, LayoutCredit, Page, Publication
 
 
@@ -63,7 +63,7 @@ class IssueForm(forms.ModelForm):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(SearchTermMixin, admin.ModelAdmin):
     form = PublicationForm
     list_display = ["name", "slug", "sponsor_role", "submission_email"]
     prepopulated_fields = {"slug": ["name"]}
@@ -129,7 +129,7 @@ class UnplaceForm(forms.Form):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "date",
@@ -314,7 +314,7 @@ class IssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(SearchTermMixin, admin.ModelAdmin):
     list_display = ["__str__", "issue", "number", "name", "has_scan"]
     list_select_related = ["issue__publication"]
     list_filter = ["issue__publication", "issue__status"]

@@ -1,4 +1,4 @@
-"""Screenshots of the public views at phone and desktop widths, to look at by eye.
+"""Screenshots of the public views at small-phone, phone and desktop widths, to look at by eye.
 
     python tests/browser/take_screenshots.py http://127.0.0.1:8101 screenshots/ PATH...
 
@@ -17,9 +17,9 @@ def main(base, out, paths):
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = launch(p)
-        for width in (390, 1280):
+        for width in (320, 390, 1280):
             page = browser.new_page(
-                viewport={"width": width, "height": 844 if width == 390 else 900}
+                viewport={"width": width, "height": 900 if width == 1280 else 844}
             )
             for path in paths:
                 page.goto(base + path)

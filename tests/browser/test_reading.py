@@ -42,8 +42,9 @@ class ReadingTests(ChromiumTestCase):
         page.wait_for_url(self.url(self.site["jump"].get_absolute_url()))
         self.assertEqual(page.locator("h1").inner_text(), "缪杰明带队走访辖区企业")
 
-        page.get_by_role("link", name="（下转3版）").click()
-        page.wait_for_url(self.url(self.site["pages"][3].get_absolute_url()))
+        page.get_by_role("link", name="本文转第3版").click()
+        jump = self.site["jump"]
+        page.wait_for_url(self.url(f"{self.site['pages'][3].get_absolute_url()}#c{jump.pk}"))
         self.assertIn("重点企业挂钩服务机制", page.locator("main").inner_text())
 
         page.get_by_role("link", name="（上接1版）").click()
@@ -97,10 +98,17 @@ class ReadingTests(ChromiumTestCase):
             "person": self.site["yang"].get_absolute_url(),
             "person's section": self.site["yang"].get_absolute_url() + "correspondent/",
             "archive": "/jinriluotang/issues/",
+            "archive, one month": "/jinriluotang/issues/?year=2024&month=11",
+            "archive by number": "/jinriluotang/issues/numbers/",
             "search": "/search/?q=罗塘",
             "search with filters open": "/search/?q=罗塘&sort=date",
             "search, nothing found": "/search/?q=无此词语",
         }
+        # axe-core is injected as a script of its own, which the site's CSP (rightly) refuses:
+        # this context bypasses it (tests/browser/test_csp.py checks the CSP itself).
+        context = self.browser.new_context(bypass_csp=True)
+        self.page = context.new_page()
+        self.addCleanup(context.close)
         for width in (390, 1280):
             self.page.set_viewport_size({"width": width, "height": 900})
             for name, path in paths.items():
@@ -113,3 +121,89 @@ class ReadingTests(ChromiumTestCase):
                             nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))"""
                     )
                     self.assertEqual(violations, [], json.dumps(violations, ensure_ascii=False))
+
+
+class ReaderToolsTests(ChromiumTestCase):
+    """The font-size and share buttons (static/js), and nothing wider than a small phone."""
+
+    def setUp(self):
+        self.site = build()
+        self.context = self.browser.new_context(viewport={"width": 390, "height": 844})
+        self.page = self.context.new_page()
+
+    def tearDown(self):
+        self.context.close()
+
+    def url(self, path):
+        return self.live_server_url + path
+
+    def test_font_size_is_remembered_and_applied_before_the_first_paint(self):
+        page = self.page
+        page.goto(self.url(self.site["jump"].get_absolute_url()))
+        body_size = "getComputedStyle(document.querySelector('.article .body')).fontSize"
+        medium = page.evaluate(body_size)
+        page.get_by_role("button", name="特大").click()
+        self.assertEqual(
+            page.get_by_role("button", name="特大").get_attribute("aria-pressed"), "true"
+        )
+        self.assertEqual(
+            page.get_by_role("button", name="中").get_attribute("aria-pressed"), "false"
+        )
+        self.assertGreater(float(page.evaluate(body_size)[:-2]), float(medium[:-2]))
+        cookies = {c["name"]: c["value"] for c in self.context.cookies()}
+        self.assertEqual(cookies["fontsize"], "xl")
+        # Another page, served from the page cache: the class is there when the body parses.
+        page.add_init_script(
+            "document.addEventListener('DOMContentLoaded', () => "
+            "{ window.classAtParse = document.documentElement.className; });"
+        )
+        page.goto(self.url(self.site["pages"][1].get_absolute_url()))
+        self.assertIn("fs-xl", page.evaluate("window.classAtParse"))
+        page.get_by_role("button", name="中").click()
+        self.assertNotIn("fs-", page.evaluate("document.documentElement.className"))
+
+    def test_share_copies_the_short_link_where_there_is_no_share_sheet(self):
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page = self.page
+        page.add_init_script("delete Navigator.prototype.share;")
+        page.goto(self.url(self.site["jump"].get_absolute_url()))
+        page.get_by_role("button", name="分享").click()
+        page.wait_for_function("document.querySelector('.share-status').textContent !== ''")
+        self.assertEqual(page.locator(".share-status").inner_text(), "链接已复制")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        self.assertEqual(copied, self.url("/jinriluotang/118/1/3/"))
+
+    def test_share_uses_the_web_share_api_where_there_is_one(self):
+        page = self.page
+        page.add_init_script(
+            "Navigator.prototype.share = function (data) { window.shared = data; "
+            "return Promise.resolve(); };"
+        )
+        page.goto(self.url(self.site["jump"].get_absolute_url()))
+        page.get_by_role("button", name="分享").click()
+        shared = page.evaluate("window.shared")
+        self.assertEqual(shared["title"], "缪杰明带队走访辖区企业")
+        self.assertEqual(shared["url"], self.url("/jinriluotang/118/1/3/"))
+
+    def test_nothing_is_wider_than_a_320_px_phone(self):
+        self.page.set_viewport_size({"width": 320, "height": 700})
+        for path in (
+            "/",
+            self.site["issue"].get_absolute_url(),
+            self.site["pages"][1].get_absolute_url(),
+            self.site["jump"].get_absolute_url(),
+            "/jinriluotang/issues/",
+            "/jinriluotang/issues/numbers/",
+            "/search/?q=罗塘",
+        ):
+            with self.subTest(path=path):
+                self.page.goto(self.url(path))
+                width = self.page.evaluate("document.documentElement.scrollWidth")
+                self.assertLessEqual(width, 320)
+                # 上一期 / 往期 / 下一期 each on one line.
+                for link in self.page.locator(".issue-pager a").all():
+                    label = link.locator(".pager-label")
+                    if label.count():
+                        self.assertLess(label.bounding_box()["height"], 35, link.inner_text())
+                    else:
+                        self.assertLess(link.bounding_box()["height"], 60, link.inner_text())

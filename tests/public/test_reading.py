@@ -241,6 +241,10 @@ class OnThisDayTests(TestCase):
             [article.headline for article in found[0][1]], ["2023年头版稿件0", "2023年头版稿件1"]
         )
 
+    def test_the_issue_on_show_is_left_out(self):
+        found = on_this_day(self.pub, datetime.date(2024, 11, 28), besides=self.earlier[2023])
+        self.assertEqual([issue.number for issue, _ in found], [70, 50])
+
     def test_29_february_looks_only_at_leap_years(self):
         leap = factories.issue(
             pub=self.pub, number=30, date=datetime.date(2020, 2, 29), published=True

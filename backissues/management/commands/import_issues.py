@@ -6,6 +6,7 @@ import re
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, reset_queries, transaction
 
@@ -76,6 +77,11 @@ class Command(BaseCommand):
                 counts["failed"] += 1
                 where = f"{path}:{failure.line}" if failure.line is not None else str(path)
                 self.say_error(f"{where}: {failure.message}")
+            except Exception as failure:  # noqa: BLE001 - one file's bug must not stop the rest
+                counts["failed"] += 1
+                self.say_error(
+                    f"{path}: could not be imported: {type(failure).__name__}: {failure}"
+                )
             else:
                 counts[result.status] += 1
                 totals["articles"] += result.articles
@@ -109,7 +115,7 @@ class Command(BaseCommand):
             raise CommandError(f"{counts['failed']} of {len(files)} files failed")
 
     def import_file(self, path: Path, *, dry_run, replace, strict, publish):
-        raw = path.read_bytes()
+        raw = read_file(path, settings.IMPORT_MAX_FILE_BYTES)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -196,6 +202,22 @@ def collect_files(paths: list[str]) -> list[Path]:
             seen.add(key)
             unique.append(path)
     return unique
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """The file's bytes; a file that cannot be read or is larger than the limit is a LineError
+    naming what went wrong (the caller adds the file's name)."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(limit + 1)
+    except OSError as error:
+        raise LineError(f"cannot read the file: {error.strerror or error}") from None
+    if len(raw) > limit:
+        raise LineError(
+            f"larger than the limit of {limit / 1024 / 1024:g} MB a file "
+            "(IMPORT_MAX_FILE_MB); split it or raise the limit"
+        )
+    return raw
 
 
 def date_line(text: str) -> int | None:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_move_transition_and_search'),
+        ('articles', '0006_text_without_control_characters'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0002_issue_masthead'),
+        ('issues', '0003_text_without_control_characters'),
     ]
 
     operations = [
