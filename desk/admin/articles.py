@@ -141,7 +141,7 @@ def photo_thumbnail(photo):
     if not url:
         return "—"
     return format_html(
-        '<img src="{}" alt="" width="120" style="height:auto;max-width:100%" loading="lazy">',
+        '<img class="photo-thumbnail" src="{}" alt="" width="120" loading="lazy">',
         url,
     )
 
@@ -468,7 +468,7 @@ class PhotoAdmin(SearchTermMixin, admin.ModelAdmin):
             ),
         )
         return format_html(
-            '<div style="max-width:480px">{}</div><p>{}</p>',
+            '<div class="photo-preview">{}</div><p>{}</p>',
             photos.picture(obj, sizes="480px", lazy=False),
             sizes,
         )
