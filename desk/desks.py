@@ -55,10 +55,14 @@ def editor_desk(user) -> dict:
     queue = list(
         Article.objects.filter(status=A.SUBMITTED)
         .select_related("created_by__person")
+        .annotate(photo_count=Count("photos", distinct=True))
         .order_by("updated_at", "pk")
     )
     for article in queue:
         article.author_name = display_name(article.created_by) if article.created_by else ""
+        text = "".join(article.paragraphs)
+        article.length = len(text)
+        article.excerpt = text[:60] + ("…" if len(text) > 60 else "")
     return {"queue": queue}
 
 
@@ -100,7 +104,9 @@ def chief_desk(user) -> dict:
         "pages": pages,
         "counts": [(label, counts.get(value, 0)) for value, label in A.choices],
         "blockers": workflow.publish_blockers(issue) if not issue.is_published else [],
-        "steps": steps.buttons(issue, user),
+        # Only the way forward on the home page: 签发 (which asks first). 撤回本期 and the
+        # other steps live on the issue's own pages.
+        "steps": [step for step in steps.buttons(issue, user) if step.name in ("publish_issue",)],
     }
 
 

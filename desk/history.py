@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from articles.models import Article
 from desk import workflow
-from desk.models import Transition
+from desk.models import CaptionSnapshot, Transition
 from desk.services import display_name
 
 
@@ -63,16 +64,18 @@ def text_revisions(article: Article) -> list[Revision]:
     records = list(
         article.history.select_related("history_user__person").order_by("history_date", "pk")
     )
+    captions = _captions_by_version(article)
     revisions = []
     previous = None
+    previous_captions = []
     for record in records:
-        changes = []
-        for name in workflow.TEXT_FIELDS:
-            before = getattr(previous, name, "") if previous is not None else ""
-            after = getattr(record, name)
-            if before != after:
-                label = Article._meta.get_field(name).verbose_name
-                changes.append((str(label), diff_paragraphs(before, after)))
+        changes = _changes(previous, record)
+        now_captions = captions.get(record.version, previous_captions)
+        if now_captions != previous_captions and previous is not None:
+            changes.append(
+                (gettext("photo captions"), _diff_captions(previous_captions, now_captions))
+            )
+        previous_captions = now_captions
         if changes:
             revisions.append(
                 Revision(
@@ -85,6 +88,59 @@ def text_revisions(article: Article) -> list[Revision]:
         previous = record
     revisions.reverse()
     return revisions
+
+
+def _changes(before_record, after_record) -> list[tuple[str, SafeString]]:
+    changes = []
+    for name in workflow.TEXT_FIELDS:
+        before = getattr(before_record, name, "") if before_record is not None else ""
+        after = getattr(after_record, name)
+        if before != after:
+            label = Article._meta.get_field(name).verbose_name
+            changes.append((str(label), diff_paragraphs(before, after)))
+    return changes
+
+
+def _captions_by_version(article) -> dict[int, list[str]]:
+    return dict(CaptionSnapshot.objects.filter(article=article).values_list("version", "captions"))
+
+
+def _diff_captions(before: list[str], after: list[str]) -> SafeString:
+    return diff_paragraphs("\n".join(before), "\n".join(after))
+
+
+@dataclass
+class SinceApproval:
+    article: Article
+    approved_at: object  # None: never approved through the desk (imported)
+    approved_by: str
+    changes: list[tuple[str, SafeString]]
+
+
+def changes_since_approval(article: Article) -> SinceApproval:
+    """What changed in the text and the photo captions since the editor last approved it."""
+    approval = (
+        Transition.objects.filter(article=article, action="approve")
+        .select_related("by__person")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if approval is None:
+        return SinceApproval(article, None, "", [])
+    approved = (
+        article.history.filter(history_date__lte=approval.at)
+        .order_by("-history_date", "-pk")
+        .first()
+    )
+    changes = _changes(approved, article) if approved is not None else []
+    captions = _captions_by_version(article)
+    if approved is not None and approved.version in captions:
+        now = list(article.photos.order_by("order", "pk").values_list("caption", flat=True))
+        if captions[approved.version] != now:
+            changes.append(
+                (gettext("photo captions"), _diff_captions(captions[approved.version], now))
+            )
+    return SinceApproval(article, approval.at, display_name(approval.by), changes)
 
 
 def timeline(target) -> list[Transition]:

@@ -109,7 +109,7 @@ def _switch(
 
 
 @transaction.atomic
-def publish_issue(*, issue: Issue, by: AbstractBaseUser) -> Issue:
+def publish_issue(*, issue: Issue, by: AbstractBaseUser, note: str = "") -> Issue:
     """签发: the issue and every placed article on its pages become published, with one
     timestamp. Refused, changing nothing, unless every page has an article and every article
     on the pages was approved and placed. Its public pages are then pre-rendered into the page
@@ -123,6 +123,7 @@ def publish_issue(*, issue: Issue, by: AbstractBaseUser) -> Issue:
         article_to=Article.Status.PUBLISHED,
         issue_to=Issue.Status.PUBLISHED,
         published_at=lambda now: now,
+        note=note,
     )
     schedule_prerender([published])
     return published

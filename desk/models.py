@@ -63,3 +63,58 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.from_state} → {self.to_state}"
+
+
+class ScheduledPublication(models.Model):
+    """签发 for a time: the responsible editor confirmed the issue as it was (``version``,
+    see desk/confirm.py) and chose when it goes public. ``manage.py publish_scheduled``
+    publishes it then, unless it was cancelled (the row deleted) or the issue changed
+    since (the row stays, with the reason in ``error``, until someone cancels it)."""
+
+    issue = models.OneToOneField(
+        "issues.Issue",
+        verbose_name=_("issue"),
+        on_delete=models.CASCADE,
+        related_name="scheduled_publication",
+    )
+    at = models.DateTimeField(_("publish at"))
+    version = models.CharField(_("confirmed version"), max_length=32)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    error = models.TextField(_("why it was not published"), blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled publication")
+        verbose_name_plural = _("scheduled publications")
+        indexes = [models.Index(fields=["at"], name="scheduled_publication_at")]
+
+    def __str__(self):
+        return f"{self.issue_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaptionSnapshot(models.Model):
+    """The photo captions of an article at one of its versions, written with every save at
+    the desk, so that the text history and the sign-off diff show caption edits too (photos
+    have no revision history of their own)."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="caption_snapshots"
+    )
+    version = models.PositiveIntegerField()
+    captions = models.JSONField(default=list)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "version"], name="caption_snapshot_article_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} v{self.version}"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from desk import issue_services, services, workflow
+from desk.confirm import CONFIRMED_STEPS
 from people.validators import no_control_characters
 
 _STEPS = {
@@ -55,6 +56,8 @@ class Button:
     label: str
     needs_note: bool
     url: str
+    # 签发, 撤回本期, 撤稿: the button opens a page that says what will happen (a GET).
+    confirm: bool = False
 
 
 def buttons(obj, user) -> list[Button]:
@@ -66,6 +69,7 @@ def buttons(obj, user) -> list[Button]:
             label=rule.label,
             needs_note=rule.needs_note,
             url=reverse(url_name, args=[obj.pk, rule.name]),
+            confirm=rule.name in CONFIRMED_STEPS,
         )
         for rule in workflow.available(obj, user)
     ]

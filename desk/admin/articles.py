@@ -17,9 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article, Byline, Correction, Photo
-from desk import history, services, steps, workflow
+from desk import confirm, history, services, steps, workflow
 from desk.admin.common import ReadOnlyAdminMixin, SearchTermMixin, status_badge
 from desk.models import Transition
+from desk.views import articles as article_views
+from desk.views.confirm import confirm_step
+from issues.models import Issue
 from people.validators import no_control_characters
 from search.query import admin_search
 
@@ -35,7 +38,7 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = list(workflow.TEXT_FIELDS)
-        widgets = {"body": forms.Textarea(attrs={"rows": 16, "cols": 80})}
+        widgets = {"body": forms.Textarea(attrs={"rows": 20, "cols": 80, "class": "desk-body"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,6 +223,7 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        article_views.snapshot_captions(form.instance)
         if not change and not form.instance.bylines.exists():
             # A correspondent filing a story is its byline unless they say otherwise.
             person = getattr(request.user, "person", None)
@@ -237,9 +241,28 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
             self.message_user(request, str(refused), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
+    def view_on_site(self, obj):
+        # Not yet on a page: no public address; the desk's preview shows it as printed.
+        if obj.page_id is None:
+            return reverse("admin:articles_article_preview", args=[obj.pk])
+        return obj.get_absolute_url()
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        editable = obj is not None and self.has_change_permission(request, obj)
+        context.update(
+            steps_in_form=editable,
+            # A new story is its filer's own: 通讯员 may submit it as well as 编辑.
+            may_submit_new=add
+            and (
+                workflow.TRANSITIONS["submit"].may(request.user)
+                or workflow.CORRESPONDENT in workflow.group_names(request.user)
+            ),
+        )
+        if obj is not None and editable and obj.status == Article.Status.DRAFT:
+            context["autosave_url"] = reverse("admin:articles_article_autosave", args=[obj.pk])
         if obj is not None:
             context.update(
+                preview_url=reverse("admin:articles_article_preview", args=[obj.pk]),
                 steps=steps.buttons(obj, request.user),
                 may_correct=workflow.TRANSITIONS["correct"].may(request.user, obj)
                 and obj.status == Article.Status.PUBLISHED,
@@ -248,6 +271,43 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
                 returned_note=_returned_note(obj),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # A step button inside the change form: the form was saved (it was valid), then the step.
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if request.POST.get("_step"):
+            return self._step_after_save(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if request.POST.get("_step"):
+            return self._step_after_save(request, obj)
+        return super().response_change(request, obj)
+
+    def _step_after_save(self, request, obj):
+        name = request.POST["_step"]
+        back = HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        if name in confirm.CONFIRMED_STEPS:
+            return HttpResponseRedirect(reverse("admin:articles_article_step", args=[obj.pk, name]))
+        try:
+            steps.take(name, obj=obj, by=request.user, note=request.POST.get("_step_note", ""))
+        except workflow.WorkflowError as refused:
+            self.message_user(
+                request, gettext("Saved, but: %(reason)s") % {"reason": refused}, messages.ERROR
+            )
+            return back
+        self.message_user(
+            request,
+            gettext("“%(article)s”: saved, then %(step)s.")
+            % {"article": obj, "step": workflow.TRANSITIONS[name].label},
+            messages.SUCCESS,
+        )
+        if name in ("submit", "approve", "return_to_author"):
+            return HttpResponseRedirect(reverse("admin:index"))
+        return back
+
+    def history_view(self, request, object_id, extra_context=None):
+        return article_views.history_page(self, request, self._visible(request, object_id))
 
     # Display.
 
@@ -291,6 +351,16 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.correct_view),
                 name="articles_article_correct",
             ),
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<int:object_id>/autosave/",
+                self.admin_site.admin_view(self.autosave_view),
+                name="articles_article_autosave",
+            ),
             *super().get_urls(),
         ]
 
@@ -300,7 +370,24 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
         )
 
     def step_view(self, request, object_id, name):
+        if name in confirm.CONFIRMED_STEPS:
+            article = self._visible(request, object_id)
+            return confirm_step(
+                self,
+                request,
+                article,
+                name,
+                done_url=reverse("admin:articles_article_change", args=[article.pk]),
+            )
         return require_POST(self._step)(request, object_id, name)
+
+    def preview_view(self, request, object_id):
+        return article_views.preview(self, request, self._visible(request, object_id))
+
+    def autosave_view(self, request, object_id):
+        return require_POST(
+            lambda request: article_views.autosave(request, self._visible(request, object_id))
+        )(request)
 
     def _step(self, request, object_id, name):
         article = self._visible(request, object_id)
@@ -368,6 +455,10 @@ class PhotoAdmin(SearchTermMixin, admin.ModelAdmin):
     search_fields = ["caption", "photographer__name"]
     autocomplete_fields = ["photographer", "article", "page"]
 
+    def has_module_permission(self, request):
+        # Photos are edited inside their article; the raw list is not part of the desk.
+        return request.user.is_superuser
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if not workflow.sees_all_articles(request.user):
@@ -394,6 +485,10 @@ class BylineAdmin(SearchTermMixin, admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["person__name", "article__headline"]
     autocomplete_fields = ["person", "article"]
+
+    def has_module_permission(self, request):
+        # Bylines are edited inside their article; the raw list is not part of the desk.
+        return request.user.is_superuser
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -430,8 +525,8 @@ class CorrectionAdmin(SearchTermMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 class TransitionAdmin(SearchTermMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log: read only, for everyone."""
 
-    list_display = ["at", "by", "action_label", "from_state", "to_state", "article", "issue"]
-    list_select_related = ["by", "article", "issue__publication"]
+    list_display = ["at", "who", "action_label", "from_label", "to_label", "article", "issue"]
+    list_select_related = ["by__person", "article", "issue__publication"]
     list_filter = ["action"]
     date_hierarchy = "at"
     search_fields = ["note", "article__headline"]
@@ -439,3 +534,18 @@ class TransitionAdmin(SearchTermMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("action"), ordering="action")
     def action_label(self, transition):
         return history.step_label(transition.action)
+
+    @admin.display(description=_("by"), ordering="by")
+    def who(self, transition):
+        return services.display_name(transition.by) if transition.by_id else "-"
+
+    def _model(self, transition):
+        return Article if transition.article_id else Issue
+
+    @admin.display(description=_("from"), ordering="from_state")
+    def from_label(self, transition):
+        return history.state_label(self._model(transition), transition.from_state)
+
+    @admin.display(description=_("to"), ordering="to_state")
+    def to_label(self, transition):
+        return history.state_label(self._model(transition), transition.to_state)

@@ -1,17 +1,20 @@
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from articles.models import Article
-from desk import history, services, steps, workflow
+from desk import confirm, history, scheduling, steps, workflow
 from desk.admin.common import SearchTermMixin, status_badge
+from desk.views import layout as layout_views
+from desk.views.confirm import confirm_step
+from desk.views.report import report_page
+from desk.views.signoff import signoff_page
 from issues.models import Issue, LayoutCredit, Page, Publication
 
 
@@ -105,29 +108,6 @@ def _issue_step_action(name):
     return action
 
 
-class PlaceForm(forms.Form):
-    """Layout without JavaScript: an article, a page of this issue and a position."""
-
-    article = forms.ModelChoiceField(queryset=Article.objects.none())
-    page = forms.ModelChoiceField(queryset=Page.objects.none(), label=_("page"))
-    order = forms.IntegerField(label=_("order on the page"), min_value=0, max_value=999)
-
-    def __init__(self, *args, issue, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["article"].queryset = Article.objects.filter(
-            status__in=[Article.Status.APPROVED, Article.Status.PLACED]
-        )
-        self.fields["page"].queryset = issue.pages.all()
-
-
-class UnplaceForm(forms.Form):
-    article = forms.ModelChoiceField(queryset=Article.objects.none())
-
-    def __init__(self, *args, issue, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["article"].queryset = Article.objects.filter(page__issue=issue)
-
-
 @admin.register(Issue)
 class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
     list_display = [
@@ -146,7 +126,8 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
     search_fields = ["number", "publication__name"]
     autocomplete_fields = ["responsible_editor"]
     inlines = [PageInline, LayoutCreditInline]
-    # Status and publication time change only through the workflow steps.
+    # Status and publication time change only through the workflow steps. The free-form
+    # ``extra`` (import metadata) is not for the desk.
     readonly_fields = ["status_label", "published_at", "updated_at"]
     form = IssueForm
     fields = [
@@ -156,11 +137,37 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
         "number",
         "responsible_editor",
         *Issue.MASTHEAD_FIELDS,
-        "extra",
         "status_label",
         "published_at",
         "updated_at",
     ]
+
+    def get_changeform_initial_data(self, request):
+        """A new issue follows the latest one: same paper, next numbers, a week later."""
+        initial = super().get_changeform_initial_data(request)
+        publications = list(Publication.objects.order_by("name")[:2])
+        if len(publications) == 1 and "publication" not in initial:
+            initial["publication"] = publications[0].pk
+        latest = Issue.objects.order_by("-date", "-number")
+        if initial.get("publication"):
+            latest = latest.filter(publication_id=initial["publication"])
+        latest = latest.first()
+        if latest is not None:
+            date = latest.date + datetime.timedelta(days=7)
+            initial.setdefault("number", latest.number + 1)
+            initial.setdefault(
+                "number_in_year", latest.number_in_year + 1 if date.year == latest.date.year else 1
+            )
+            initial.setdefault("date", date)
+            if latest.responsible_editor_id:
+                initial.setdefault("responsible_editor", latest.responsible_editor_id)
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "publication" and Publication.objects.count() == 1:
+            field.empty_label = None  # one paper: nothing to choose, no "---------"
+        return field
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -173,9 +180,10 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
             obj.masthead_from(obj.publication)
         super().save_model(request, obj, form, change)
 
-    @admin.display(boolean=True, description=_("published"))
+    @admin.display(description=_("published"), ordering="published_at")
     def is_published(self, issue):
-        return issue.is_published
+        # Words, not the admin's yes/no icons (their alternative text is English).
+        return gettext("yes") if issue.is_published else gettext("no")
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, issue):
@@ -189,12 +197,32 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(
+                steps_in_form=self.has_change_permission(request, obj),
                 steps=steps.buttons(obj, request.user),
                 blockers=workflow.publish_blockers(obj) if not obj.is_published else [],
                 timeline=history.timeline(obj),
                 layout_url=reverse("admin:issues_issue_layout", args=[obj.pk]),
+                signoff_url=reverse("admin:issues_issue_signoff", args=[obj.pk]),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        name = request.POST.get("_step")
+        if not name:
+            return super().response_change(request, obj)
+        if name in confirm.CONFIRMED_STEPS:
+            return HttpResponseRedirect(reverse("admin:issues_issue_step", args=[obj.pk, name]))
+        try:
+            steps.take(name, obj=obj, by=request.user, note=request.POST.get("_step_note", ""))
+        except workflow.WorkflowError as refused:
+            self.message_user(
+                request, gettext("Saved, but: %(reason)s") % {"reason": refused}, messages.ERROR
+            )
+        else:
+            self.message_user(
+                request, f"{obj}：{workflow.TRANSITIONS[name].label}", messages.SUCCESS
+            )
+        return HttpResponseRedirect(reverse("admin:issues_issue_change", args=[obj.pk]))
 
     def get_urls(self):
         return [
@@ -208,6 +236,21 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.layout_view),
                 name="issues_issue_layout",
             ),
+            path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="issues_issue_report",
+            ),
+            path(
+                "<int:object_id>/signoff/",
+                self.admin_site.admin_view(self.signoff_view),
+                name="issues_issue_signoff",
+            ),
+            path(
+                "<int:object_id>/cancel-schedule/",
+                self.admin_site.admin_view(self.cancel_schedule_view),
+                name="issues_issue_cancel_schedule",
+            ),
             *super().get_urls(),
         ]
 
@@ -217,7 +260,33 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
         return get_object_or_404(self.get_queryset(request), pk=object_id)
 
     def step_view(self, request, object_id, name):
+        if name in confirm.CONFIRMED_STEPS:
+            issue = self._visible(request, object_id)
+            done = reverse("admin:issues_issue_signoff", args=[issue.pk])
+            return confirm_step(self, request, issue, name, done_url=done)
         return require_POST(self._step)(request, object_id, name)
+
+    def report_view(self, request):
+        return report_page(self, request)
+
+    def signoff_view(self, request, object_id):
+        return signoff_page(self, request, self._visible(request, object_id))
+
+    def cancel_schedule_view(self, request, object_id):
+        return require_POST(self._cancel_schedule)(request, object_id)
+
+    def _cancel_schedule(self, request, object_id):
+        issue = self._visible(request, object_id)
+        try:
+            cancelled = scheduling.cancel(issue=issue, by=request.user)
+        except workflow.WorkflowError as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+        else:
+            if cancelled:
+                self.message_user(
+                    request, gettext("The scheduled sign-off was cancelled."), messages.SUCCESS
+                )
+        return HttpResponseRedirect(reverse("admin:issues_issue_signoff", args=[issue.pk]))
 
     def _step(self, request, object_id, name):
         issue = self._visible(request, object_id)
@@ -235,82 +304,11 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:issues_issue_change", args=[issue.pk]))
 
     def layout_view(self, request, object_id):
-        """组版: approved articles waiting for a page, and the pages with their articles in
-        order; plain forms place, move and take off articles (no JavaScript needed)."""
+        """组版's page plan (desk/views/layout.py)."""
         issue = self._visible(request, object_id)
-        may_place = workflow.TRANSITIONS["place"].may(request.user)
         if request.method == "POST":
-            return self._layout_post(request, issue)
-        # Queries: the issue, its pages with their articles (one prefetch), the waiting
-        # approved articles, and the issue's transitions.
-        pages = list(
-            issue.pages.order_by("number").prefetch_related(
-                Prefetch(
-                    "articles",
-                    queryset=Article.objects.order_by("order", "pk"),
-                    to_attr="ordered_articles",
-                )
-            )
-        )
-        waiting = list(
-            Article.objects.filter(status=Article.Status.APPROVED, page__isnull=True)
-            .select_related("created_by__person")
-            .order_by("updated_at", "pk")
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": gettext("Layout of %(issue)s") % {"issue": issue},
-            "issue": issue,
-            "original": issue,
-            "pages": pages,
-            "waiting": waiting,
-            "may_place": may_place and issue.status in workflow.OPEN_ISSUE_STATES,
-            "steps": steps.buttons(issue, request.user),
-            "blockers": workflow.publish_blockers(issue) if not issue.is_published else [],
-            "next_url": request.get_full_path(),
-        }
-        return TemplateResponse(request, "admin/issues/issue/layout.html", context)
-
-    def _layout_post(self, request, issue):
-        form = PlaceForm(request.POST, issue=issue)
-        back = HttpResponseRedirect(reverse("admin:issues_issue_layout", args=[issue.pk]))
-        if "unplace" in request.POST:
-            chosen = UnplaceForm(request.POST, issue=issue)
-            if not chosen.is_valid():
-                self.message_user(
-                    request, gettext("Choose an article of this issue."), messages.ERROR
-                )
-                return back
-            article = chosen.cleaned_data["article"]
-            try:
-                services.unplace(article=article, by=request.user)
-            except workflow.WorkflowError as refused:
-                self.message_user(request, str(refused), messages.ERROR)
-            else:
-                self.message_user(request, gettext("“%(a)s” taken off the page.") % {"a": article})
-            return back
-        if not form.is_valid():
-            errors = "；".join(
-                f"{form.fields[name].label or name}：{'，'.join(messages_)}"
-                for name, messages_ in form.errors.items()
-            )
-            self.message_user(request, errors, messages.ERROR)
-            return back
-        article, page = form.cleaned_data["article"], form.cleaned_data["page"]
-        try:
-            services.place(
-                article=article, page=page, order=form.cleaned_data["order"], by=request.user
-            )
-        except workflow.WorkflowError as refused:
-            self.message_user(request, str(refused), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                gettext("“%(a)s” placed on %(p)s, position %(o)s.")
-                % {"a": article, "p": page, "o": form.cleaned_data["order"]},
-            )
-        return back
+            return layout_views.post(self, request, issue)
+        return layout_views.board(self, request, issue)
 
 
 @admin.register(Page)
@@ -321,6 +319,6 @@ class PageAdmin(SearchTermMixin, admin.ModelAdmin):
     search_fields = ["name", "issue__number"]
     autocomplete_fields = ["issue"]
 
-    @admin.display(boolean=True, description=_("scan"))
+    @admin.display(description=_("scan"))
     def has_scan(self, page):
-        return bool(page.scan)
+        return gettext("yes") if page.scan else gettext("no")

@@ -6,6 +6,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article, Correction
+from desk import confirm
 from desk.models import Transition
 from issues.models import Issue
 from tests import factories
@@ -74,7 +75,9 @@ class ArticleStepsOverHttpTests(DeskTestCase):
                     article = self.article(source, issue_status=issue_status or "in_layout")
                     self.as_(role)
                     url = reverse("admin:articles_article_step", args=[article.pk, step])
-                    response = self.client.post(url, {"note": "请补充采访对象"})
+                    # 撤稿 is confirmed: the POST carries the version its page showed.
+                    data = {"note": "请补充采访对象", "version": confirm.version_of(article)}
+                    response = self.client.post(url, data)
                     article.refresh_from_db()
                     if role in allowed or role == "superuser":
                         self.assertEqual(response.status_code, 302)
@@ -143,7 +146,9 @@ class IssueStepsOverHttpTests(DeskTestCase):
                     factories.article(issue.pages.get(), status=status)
                     self.as_(role)
                     url = reverse("admin:issues_issue_step", args=[issue.pk, step])
-                    response = self.client.post(url, {"note": "版面有误"})
+                    # 签发 and 撤回本期 are confirmed: the POST carries the version.
+                    data = {"note": "版面有误", "version": confirm.version_of(issue)}
+                    response = self.client.post(url, data)
                     issue.refresh_from_db()
                     if role in allowed or role == "superuser":
                         self.assertEqual(response.status_code, 302)
@@ -160,7 +165,7 @@ class IssueStepsOverHttpTests(DeskTestCase):
         factories.article(page2, status=A.SUBMITTED, headline="银穆社区开展义诊")
         self.as_("chief")
         url = reverse("admin:issues_issue_step", args=[issue.pk, "publish_issue"])
-        response = self.client.post(url, follow=True)
+        response = self.client.post(url, {"version": confirm.version_of(issue)}, follow=True)
         self.assertContains(response, "银穆社区开展义诊")
         self.assertContains(response, "待审")
         issue.refresh_from_db()

@@ -16,8 +16,8 @@ class ComposeFileTests(SimpleTestCase):
         cls.compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
         cls.services = cls.compose["services"]
 
-    def test_the_four_services_are_there(self):
-        self.assertEqual(set(self.services), {"db", "cache", "web", "worker"})
+    def test_the_services_are_there(self):
+        self.assertEqual(set(self.services), {"db", "cache", "web", "worker", "scheduler"})
         self.assertTrue(self.services["db"]["image"].startswith("postgres:17"))
         self.assertTrue(self.services["cache"]["image"].startswith("redis:7"))
         self.assertEqual(self.services["web"]["build"], ".")
@@ -65,6 +65,17 @@ class ComposeFileTests(SimpleTestCase):
         )
         self.assertEqual(command[command.index("--maxmemory-policy") + 1], "allkeys-lru")
         self.assertIn("REDIS_MAXMEMORY", (ROOT / "README.md").read_text())
+
+    def test_the_scheduler_publishes_scheduled_issues_with_the_web_settings(self):
+        scheduler = self.services["scheduler"]
+        self.assertEqual(scheduler["build"], ".")
+        self.assertEqual(scheduler["environment"], self.services["web"]["environment"])
+        self.assertEqual(
+            scheduler["command"][:4], ["python", "manage.py", "publish_scheduled", "--loop"]
+        )
+        # web migrates on start; the scheduler starts after it and restarts if it stops.
+        self.assertIn("web", scheduler["depends_on"])
+        self.assertEqual(scheduler["restart"], "unless-stopped")
 
     def test_the_database_data_is_on_a_volume(self):
         self.assertIn("db-data", self.compose["volumes"])
