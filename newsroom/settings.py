@@ -78,7 +78,6 @@ MIDDLEWARE = [
     "newsroom.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,6 +196,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Chinese first: zh_Hans is what every reader and editor sees; English is the source language.
 LANGUAGE_CODE = "zh-hans"
+# Readers and staff get Chinese whatever their browser asks for: no LocaleMiddleware, so
+# Accept-Language never switches a page (or a cached copy of it) to English.
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
