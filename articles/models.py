@@ -1,12 +1,16 @@
 import hashlib
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from articles import photos
+from articles.photos import validate_photo_file
 from issues.models import Issue
 from people.urls_cache import fast_reverse
 from people.validators import no_control_characters
@@ -205,7 +209,16 @@ class Photo(models.Model):
     Back issues often have only the caption and the credit, so the image is optional.
     """
 
-    image = models.ImageField(_("image"), upload_to="photos/%Y/", blank=True)
+    # The original as uploaded (with its metadata): kept for the desk, never shown to
+    # readers, who get the renditions listed in `renditions` (articles/photos.py).
+    image = models.ImageField(
+        _("image"),
+        upload_to="photos/%Y/",
+        blank=True,
+        validators=[validate_photo_file],
+        help_text=_("JPEG, PNG, WebP or HEIC, as taken by the camera or phone."),
+    )
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     caption = models.TextField(_("caption"), validators=[no_control_characters])
     photographer = models.ForeignKey(
         "people.Person",
@@ -254,6 +267,47 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption[:40]
+
+    def save(self, *args, **kwargs):
+        """Saves the row with the renditions of its image, made when the image is new or
+        changed; the replaced files are deleted after the commit if no other row uses them."""
+        new_file = bool(self.image) and not self.image._committed
+        if new_file:
+            # Store the original first (as the ImageField would), then make the renditions.
+            self.image.save(self.image.name, self.image.file, save=False)
+        old_image = getattr(self, "_stored_image", "")
+        old_renditions = getattr(self, "_stored_renditions", {})
+        image_name = self.image.name if self.image else ""
+        if image_name != old_image or (image_name and not self.renditions):
+            try:
+                photos.refresh_renditions(self)
+            except BaseException:
+                if new_file:  # leave no original behind for a row that was not saved
+                    self.image.storage.delete(image_name)
+                raise
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if image_name != old_image:
+                photos.forget_files_on_commit(Photo, original=old_image, manifest=old_renditions)
+        self._stored_image = image_name
+        self._stored_renditions = self.renditions
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        photo = super().from_db(db, field_names, values)
+        # What is stored now: the files to forget when the image is replaced.
+        photo._stored_image = photo.__dict__.get("image") or ""
+        photo._stored_renditions = photo.__dict__.get("renditions") or {}
+        return photo
+
+
+@receiver(post_delete, sender=Photo)
+def forget_photo_files(sender, instance, **kwargs):
+    """A deleted photo (alone, or with its article or page): its files go after the commit,
+    unless another row uses the same ones."""
+    photos.forget_files_on_commit(
+        Photo, original=instance.image.name if instance.image else "", manifest=instance.renditions
+    )
 
 
 class Region(models.Model):

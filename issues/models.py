@@ -1,12 +1,27 @@
+from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from imaging.validate import verify_scan
 from issues.dates import weekday_name
 from people.urls_cache import fast_reverse
 from people.validators import no_control_characters
+
+
+def validate_scan_file(value):
+    """`Page.scan`'s validator: a PDF without scripts, actions, attachments or encryption, or
+    an image, decoded (never judged by its extension). A file already stored is not checked
+    again on every save of the form."""
+    if getattr(value, "_committed", False):
+        return
+    fileobj = getattr(value, "file", value)
+    verify_scan(
+        fileobj,
+        max_bytes=settings.SCAN_UPLOAD_MAX_BYTES,
+        max_pixels=settings.SCAN_MAX_MEGAPIXELS * 1_000_000,
+    )
 
 
 class Publication(models.Model):
@@ -229,7 +244,7 @@ class Page(models.Model):
         _("scan"),
         upload_to="scans/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"])],
+        validators=[validate_scan_file],
         help_text=_("The printed page, as a PDF or an image."),
     )
     # The SHA-256 of the scan's bytes: an import of the same file renders nothing again.

@@ -220,6 +220,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Per-upload limits (imaging/validate.py): a larger file or image is refused with a message.
+PHOTO_UPLOAD_MAX_BYTES = env.int("PHOTO_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+PHOTO_MAX_MEGAPIXELS = env.int("PHOTO_MAX_MEGAPIXELS", default=60)
+SCAN_UPLOAD_MAX_BYTES = env.int("SCAN_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+SCAN_MAX_MEGAPIXELS = env.int("SCAN_MAX_MEGAPIXELS", default=100)
+
 LOGIN_URL = "admin:login"
 
 if not DEBUG:

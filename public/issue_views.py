@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
 from articles.models import Article, Byline, Photo, Region
+from articles.photos import share_image_url
 from articles.presentation import article_parts
 from epaper.geometry import Box
 from epaper.hits import find_hits
@@ -45,15 +46,15 @@ def issue_queryset(user):
     """An issue with its masthead, pages, the pages' articles with bylines, and photo news.
 
     Queries: the issue with its publication and responsible editor; layout credits with
-    their people; pages; the pages' articles; their bylines with people; the pages' photos
-    with photographers.
+    their people; pages; the pages' articles; their bylines with people; their photos with
+    photographers (for each page's lead photo); the pages' photos with photographers.
     """
     # The issue page lists headlines: the texts (most of the bytes) stay in the database.
     articles = (
         Article.objects.visible_to(user)
         .defer("body")
         .order_by("order", "id")
-        .prefetch_related(_bylines())
+        .prefetch_related(_bylines(), _photos())
     )
     pages = (
         Page.objects.defer("words")
@@ -142,6 +143,24 @@ def on_this_day(publication, today, *, years=3, headlines=2, besides=None):
     return list(found.values())[:years]
 
 
+def lead_photo(page):
+    """The picture shown for a page on the issue and home pages: its photo news, or else the
+    first photo of its first article that has one (from prefetched rows)."""
+    candidates = list(page.photos.all())
+    for article in page.articles.all():
+        candidates.extend(article.photos.all())
+    return next((photo for photo in candidates if photo.renditions), None)
+
+
+def _share_image(request, candidates):
+    """The absolute URL of a rendition for share cards (og:image), or None."""
+    for photo in candidates:
+        url = share_image_url(photo) if photo is not None else None
+        if url:
+            return request.build_absolute_uri(url)
+    return None
+
+
 def _render_issue(request, issue, **extra):
     previous, following = neighbours(issue, request.user)
     pages = list(issue.pages.all())
@@ -151,6 +170,7 @@ def _render_issue(request, issue, **extra):
         page.continued = []
     by_number = {page.number: page for page in pages}
     for page in pages:
+        page.lead_photo = lead_photo(page)
         for article in page.articles.all():
             article.page = page
             for number in (article.pages or [])[1:]:
@@ -166,6 +186,7 @@ def _render_issue(request, issue, **extra):
             "next_issue": following,
             "preview": not issue.is_published,
             "canonical": request.build_absolute_uri(issue.get_absolute_url()),
+            "og_image": _share_image(request, [page.lead_photo for page in pages]),
             "has_scans": any(page.scan for page in pages),
             **extra,
         },

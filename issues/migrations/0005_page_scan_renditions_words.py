@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0003_text_without_control_characters'),
+        ('issues', '0004_page_scan_verified'),
     ]
 
     operations = [

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_text_without_control_characters'),
-        ('issues', '0004_page_scan_renditions_words'),
+        ('articles', '0007_photo_renditions'),
+        ('issues', '0005_page_scan_renditions_words'),
     ]
 
     operations = [
