@@ -1,0 +1,98 @@
+"""Load the archive exported from Newsroom (bench/project.py export-peer) as Wagtail pages.
+
+    python manage.py load_archive FILE.json
+
+Replaces Wagtail's welcome page with a PaperPage as the default site's root and adds an
+IssuePage per issue and an ArticlePage per article under it, live, through Wagtail's own
+``add_child`` (one transaction per issue). The article's slug is its Newsroom id, so the two
+sites serve the same text at matching URLs. Refuses to load into a tree that already has
+issues: the benchmark drops and recreates the database instead.
+"""
+
+import datetime
+import json
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.models import Page, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from news.models import ArticlePage, IssuePage, PaperPage
+
+
+class Command(BaseCommand):
+    help = "Load Newsroom's exported archive as Wagtail pages."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, *args, file, **options):
+        if IssuePage.objects.exists():
+            raise CommandError("the tree already has issues; load into a fresh database")
+        with open(file, encoding="utf-8") as handle:
+            issues = json.load(handle)
+        if not issues:
+            raise CommandError("no issues in the file")
+        started = time.perf_counter()
+        with disable_reference_index_auto_update():
+            paper = self.make_root(issues[0])
+            articles = 0
+            for data in issues:
+                with transaction.atomic():
+                    articles += self.add_issue(paper, data)
+        self.stdout.write(
+            f"loaded {len(issues)} issues, {articles} articles in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+
+    def make_root(self, first):
+        root = Page.get_first_root_node()
+        with transaction.atomic():
+            Site.objects.all().delete()
+            for child in root.get_children():
+                child.delete()
+            root = Page.get_first_root_node()
+            paper = root.add_child(
+                instance=PaperPage(
+                    title=first["paper"],
+                    slug="jinriluotang",
+                    sponsors=" ".join(first["sponsors"]),
+                    sponsor_role=first["sponsor_role"],
+                )
+            )
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=paper, is_default_site=True
+            )
+        return paper
+
+    def add_issue(self, paper, data):
+        date = datetime.date.fromisoformat(data["date"])
+        issue = paper.add_child(
+            instance=IssuePage(
+                title=f"{data['paper']} 总第{data['number']}期",
+                slug=str(data["number"]),
+                paper_name=data["paper"],
+                number=data["number"],
+                number_in_year=data["number_in_year"],
+                date=date,
+                sponsors=" ".join(data["sponsors"]),
+                sponsor_role=data["sponsor_role"],
+                responsible_editor=data["responsible_editor"],
+                layout=" ".join(data["layout"]),
+            )
+        )
+        for article in data["articles"]:
+            issue.add_child(
+                instance=ArticlePage(
+                    title=article["headline"],
+                    slug=str(article["id"]),
+                    page_number=article["page_number"],
+                    page_name=article["page_name"],
+                    subheadline=article["subheadline"],
+                    dateline=article["dateline"],
+                    byline=article["byline"],
+                    body=[("paragraph", text) for text in article["paragraphs"]],
+                )
+            )
+        return len(data["articles"])
