@@ -12,7 +12,8 @@ Articles are not added with ``add_child``: it runs ~20 queries a page (full_clea
 a log entry) and would take 10-15 minutes for the 20,000 articles of the bench archive. They
 are written the way treebeard lays out a tree (materialised paths, the parent's numchild)
 with one bulk insert of their Page rows and one raw insert of each ArticlePage row; the
-command then checks the tree with treebeard's ``find_problems()``.
+command then checks the tree (``tree_problems()``: what treebeard's ``find_problems()``
+checks, in one query instead of one a page).
 """
 
 import datetime
@@ -21,7 +22,7 @@ import time
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from wagtail.models import Page, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -48,9 +49,9 @@ class Command(BaseCommand):
             for data in issues:
                 with transaction.atomic():
                     articles += self.add_issue(paper, data)
-        problems = [found for found in Page.find_problems() if found]
+        problems = tree_problems()
         if problems:
-            raise CommandError(f"the page tree has problems: {problems}")
+            raise CommandError(f"the page tree is inconsistent: {problems} pages")
         self.stdout.write(
             f"loaded {len(issues)} issues, {articles} articles in "
             f"{time.perf_counter() - started:.0f} s"
@@ -125,3 +126,21 @@ class Command(BaseCommand):
                 body=[("paragraph", text) for text in article["paragraphs"]],
             ).save_base(raw=True, force_insert=True)
         Page.objects.filter(pk=issue.pk).update(numchild=len(pages))
+
+
+def tree_problems():
+    """Pages whose depth does not match their path, or whose numchild is not their number of
+    children (treebeard's materialised path: a child's path is its parent's plus 4 characters)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*) FROM wagtailcore_page page
+            LEFT JOIN (
+                SELECT substr(path, 1, length(path) - 4) AS parent, count(*) AS children
+                FROM wagtailcore_page GROUP BY 1
+            ) counted ON counted.parent = page.path
+            WHERE page.numchild <> coalesce(counted.children, 0)
+               OR page.depth * 4 <> length(page.path)
+            """
+        )
+        return cursor.fetchone()[0]
