@@ -222,38 +222,39 @@ request = function()
 end
 """
 
-# The crawl: each thread takes every THREADS-th path, requests its share in turn and, with
-# ONCE, stops after as many responses (one pass: each URL once). A response whose
-# X-Bench-Queries is 0 was served from the cache.
+# The crawl, in one wrk thread: requests the paths in turn and, with ONCE, stops after one pass
+# (each URL once; a few requests of the next pass may already be on their way, and are counted
+# as what they are, repeats served from the cache). Responses are counted; one whose X-Bench-Queries is 0
+# was served from the cache. A request that fails gets no response, so the pass also ends once
+# the requests sent exceed the paths by twice the connections.
 LUA_CRAWL = """
 local paths = {%(paths)s}
-local THREADS = %(threads)d
 local ONCE = %(once)s
-local threads = {}
-local count = 0
-
-function setup(thread)
-  count = count + 1
-  thread:set("index", count)
-  table.insert(threads, thread)
-end
-
-local mine = {}
+local SLACK = 2 * %(connections)d
 local sent = 0
 local received = 0
+-- Globals: done() runs in wrk's main Lua state and reads them from the thread.
 hits = 0
 misses = 0
 unknown = 0
+local thread_of_run = nil
 
-function init(args)
-  for k = index, #paths, THREADS do
-    mine[#mine + 1] = paths[k]
-  end
+function setup(thread)
+  thread_of_run = thread
+end
+
+function finish()
+  io.write("CRAWL-PASS-DONE\\n")
+  io.flush()
+  wrk.thread:stop()
 end
 
 function request()
   sent = sent + 1
-  return wrk.format("GET", mine[((sent - 1) %% #mine) + 1])
+  if ONCE and sent > #paths + SLACK then
+    finish()
+  end
+  return wrk.format("GET", paths[((sent - 1) %% #paths) + 1])
 end
 
 function response(status, headers, body)
@@ -266,46 +267,53 @@ function response(status, headers, body)
   else
     misses = misses + 1
   end
-  if ONCE and received >= #mine then
-    wrk.thread:stop()
+  if ONCE and received == #paths then
+    finish()
   end
 end
 
 function done(summary, latency, requests)
-  local h, m, u = 0, 0, 0
-  for _, thread in ipairs(threads) do
-    h = h + thread:get("hits")
-    m = m + thread:get("misses")
-    u = u + thread:get("unknown")
-  end
-  io.write(string.format("CRAWL hits=%%d misses=%%d unknown=%%d\\n", h, m, u))
+  local t = thread_of_run
+  io.write(string.format("CRAWL hits=%%d misses=%%d unknown=%%d\\n",
+                         t:get("hits"), t:get("misses"), t:get("unknown")))
 end
 """
 
 
-def wrk(port, script, duration, connections, threads=2):
-    """Run wrk with a Lua script; return (requests/s, p50 ms, p99 ms, errors, output)."""
+def wrk(port, script, duration, connections, threads=2, until=None):
+    """Run wrk with a Lua script; return (requests/s, p50 ms, p99 ms, errors, output).
+
+    With ``until``, wrk is interrupted (SIGINT: it stops and reports, its run time ending
+    then) as soon as the script prints that line: wrk's own ``thread:stop()`` ends the
+    thread's requests but not the run, which lasts its whole duration.
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
         file.write(script)
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-s",
+        file.name,
+        f"http://127.0.0.1:{port}",
+    ]
     try:
-        out = subprocess.run(
-            [
-                "wrk",
-                f"-t{threads}",
-                f"-c{connections}",
-                f"-d{duration}s",
-                "--latency",
-                "--timeout",
-                "10s",
-                "-s",
-                file.name,
-                f"http://127.0.0.1:{port}",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=duration + 60,
-        ).stdout
+        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+            lines = []
+            if until:
+                for line in process.stdout:
+                    lines.append(line)
+                    if line.strip() == until:
+                        process.send_signal(signal.SIGINT)
+                        break
+            rest, _ = process.communicate(timeout=duration + 60)
+            out = "".join(lines) + rest
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, command, out)
     finally:
         os.unlink(file.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -325,15 +333,18 @@ def cycle(port, paths, duration, connections, threads=2):
     return wrk(port, script, duration, connections, threads)[:4]
 
 
-def crawl(port, paths, duration, connections, once, threads=2):
-    """The crawl script; returns a dict with the wrk figures and the cache hits."""
+def crawl(port, paths, duration, connections, once):
+    """The crawl script in one wrk thread (stopping one of several would leave its connections
+    open and block the sync workers reading them); a dict with the wrk figures and the hits."""
     script = LUA_CRAWL % {
         "paths": ", ".join(json.dumps(p) for p in paths),
-        "threads": threads,
         "once": "true" if once else "false",
+        "connections": connections,
         "header": QUERY_HEADER,
     }
-    rps, p50, p99, errors, out = wrk(port, script, duration, connections, threads)
+    rps, p50, p99, errors, out = wrk(
+        port, script, duration, connections, threads=1, until="CRAWL-PASS-DONE" if once else None
+    )
     found = re.search(r"CRAWL hits=(\d+) misses=(\d+) unknown=(\d+)", out)
     hits, misses, unknown = (int(found.group(i)) for i in (1, 2, 3))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
@@ -346,7 +357,10 @@ def crawl(port, paths, duration, connections, once, threads=2):
         "hits": hits,
         "misses": misses,
         "unknown": unknown,
-        "hit_share": hits / max(1, hits + misses + unknown),
+        # One pass: each of the len(paths) URLs was either rendered (a miss) or not.
+        "hit_share": (
+            (len(paths) - misses) / len(paths) if once else hits / max(1, hits + misses + unknown)
+        ),
     }
 
 
@@ -451,12 +465,12 @@ def parse_args():
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a short run to try the benchmark: --duration 2 --rounds 1 --per-kind 50 "
+        help="a short run to try the benchmark: --duration 3 --rounds 1 --per-kind 50 "
         "--crawl-urls 400 --crawl-warm 3 --no-lighthouse",
     )
     args = parser.parse_args()
     if args.quick:
-        args.duration, args.rounds, args.per_kind = 2, 1, 50
+        args.duration, args.rounds, args.per_kind = 3, 1, 50
         args.crawl_urls, args.crawl_warm, args.no_lighthouse = 400, 3, True
     return args
 
@@ -569,21 +583,34 @@ def measure(paths, args, running, load):
             bare = cycle(port, ["/bench/bare/"], args.duration, args.connections)
             view = cycle(port, case_paths(paths, site, kind), args.duration, args.connections)
             rounds[(site, kind, mode)].append({"bare": bare, "view": view})
+            print(
+                f"  {site} {kind} {mode}: {view[0]:.0f} req/s (bare {bare[0]:.0f}), "
+                f"p99 {view[2]:.1f} ms, errors {view[3]}/{bare[3]}",
+                flush=True,
+            )
         load.append(load1())
         print(f"round {number + 1} of {args.rounds} done, load {load[-1]}", flush=True)
     results = {}
     for (site, kind, mode), measured in rounds.items():
         row = summarise([r["view"] for r in measured])
-        row["ratio"] = statistics.median(r["view"][0] / r["bare"][0] for r in measured)
+        row["ratio"] = median_ratio([(r["view"][0], r["bare"][0]) for r in measured])
         row["bare"] = summarise([r["bare"] for r in measured])
         if site == "newsroom" and ("wagtail", kind, mode) in rounds:
             peer = rounds[("wagtail", kind, mode)]
-            row["vs_wagtail"] = statistics.median(
-                mine["view"][0] / theirs["view"][0]
-                for mine, theirs in zip(measured, peer, strict=True)
+            row["vs_wagtail"] = median_ratio(
+                [
+                    (mine["view"][0], theirs["view"][0])
+                    for mine, theirs in zip(measured, peer, strict=True)
+                ]
             )
         results[f"{site} {kind} {mode}"] = row
     return results
+
+
+def median_ratio(pairs):
+    """The median of a/b over the rounds where b completed any request (NaN if none did)."""
+    ratios = [a / b for a, b in pairs if b]
+    return statistics.median(ratios) if ratios else float("nan")
 
 
 def summarise(rounds):
@@ -617,6 +644,8 @@ def run_crawl(crawl_paths, args, running, load):
 
 def main():
     args = parse_args()
+    # Stopped with SIGTERM (a timeout, a kill): unwind, so that the servers are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
     print(f"machine: {machine()}", flush=True)
