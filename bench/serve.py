@@ -223,8 +223,10 @@ end
 """
 
 # The crawl, in one wrk thread: requests the paths in turn and, with ONCE, stops after one pass
-# (each URL once; a few requests of the next pass may already be on their way, and are counted
-# as what they are, repeats served from the cache). Responses are counted; one whose X-Bench-Queries is 0
+# (as many responses as paths). The last few of those may answer the first requests of a next
+# pass (at most connections - 1, sent while the pass's slowest pages were still rendering),
+# which come from the cache: with 2,000 URLs and 8 connections, at most 0.35%% of the pass.
+# Responses are counted; one whose X-Bench-Queries is 0
 # was served from the cache. A request that fails gets no response, so the pass also ends once
 # the requests sent exceed the paths by twice the connections.
 LUA_CRAWL = """
@@ -357,10 +359,7 @@ def crawl(port, paths, duration, connections, once):
         "hits": hits,
         "misses": misses,
         "unknown": unknown,
-        # One pass: each of the len(paths) URLs was either rendered (a miss) or not.
-        "hit_share": (
-            (len(paths) - misses) / len(paths) if once else hits / max(1, hits + misses + unknown)
-        ),
+        "hit_share": hits / max(1, hits + misses + unknown),
     }
 
 
