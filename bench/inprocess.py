@@ -6,7 +6,9 @@ to the Wagtail peer's issue and article pages (bench/peer), with the queries of 
 No server and no network: each site runs in a child process of its own (Newsroom in this
 interpreter, Wagtail in bench/out/peer-venv) that requests --urls different published URLs of
 each kind through Django's test Client (the whole middleware stack, DEBUG off) and times each
-request with a monotonic clock. The children alternate, --rounds times each, so that both
+request with a monotonic clock (wall time, what a reader waits for) and with the process's CPU
+clock (the Python side's own work: it leaves out PostgreSQL's time, which runs in another
+process, and the time spent waiting for a core on a loaded machine). The children alternate, --rounds times each, so that both
 see the same machine load. Nothing is cached: Newsroom runs with the dummy cache and
 PUBLIC_PAGE_LOCAL_SECONDS=0 (no page cache, no per-process copy), Wagtail without a page cache.
 A request that ran no query would have come from a cache: the script then stops and reports
@@ -63,11 +65,13 @@ def child(site, paths_file):
 
             with connection.execute_wrapper(counter):
                 started = time.perf_counter()
+                cpu_started = time.process_time()
                 response = client.get(path)
+                cpu = time.process_time() - cpu_started
                 elapsed = time.perf_counter() - started
             if response.status_code != 200:
                 sys.exit(f"{site} {path}: HTTP {response.status_code}")
-            timings.append((elapsed * 1000, count))
+            timings.append((elapsed * 1000, count, cpu * 1000))
         results[kind] = timings
     print(json.dumps(results))
 
@@ -144,23 +148,24 @@ def report(args, timings, load):
         "Client in-process; ms per request"
     )
     print(
-        f"\n{'page':<18}{'median':>8}{'p90':>8}{'round medians':>22}{'queries':>10}"
-        f"{'target':>8}{'Wagtail/NR':>12}"
+        f"\n{'page':<18}{'median':>8}{'p90':>8}{'round medians':>20}{'CPU ms':>8}"
+        f"{'queries':>9}{'target':>8}{'Wagtail/NR':>12}"
     )
     medians = {}
     rows = []
     for name, rounds in timings.items():
-        every = [ms for measured in rounds for ms, _ in measured]
-        queries = [q for measured in rounds for _, q in measured]
+        every = [row[0] for measured in rounds for row in measured]
+        queries = [row[1] for measured in rounds for row in measured]
+        cpu = [row[2] for measured in rounds for row in measured]
         if min(queries) == 0:
             sys.exit(f"{name}: a request ran no query, so it came from a cache; no figures")
         medians[name] = statistics.median(every)
-        p90 = statistics.quantiles(every, n=10)[-1]
-        per_round = " ".join(f"{statistics.median(ms for ms, _ in m):.1f}" for m in rounds)
+        p90 = statistics.quantiles(every, n=10)[-1] if len(every) > 1 else every[0]
+        per_round = " ".join(f"{statistics.median(row[0] for row in m):.1f}" for m in rounds)
         spread = f"{min(queries)}–{max(queries)}" if min(queries) != max(queries) else queries[0]
-        rows.append((name, medians[name], p90, per_round, spread))
+        rows.append((name, medians[name], p90, per_round, statistics.median(cpu), spread))
     checks = []
-    for name, median, p90, per_round, spread in rows:
+    for name, median, p90, per_round, cpu, spread in rows:
         site, kind = name.split()
         target = f"≤ {TARGETS_MS[kind]}" if site == "newsroom" else ""
         versus = ""
@@ -176,10 +181,13 @@ def report(args, timings, load):
                     )
                 )
         print(
-            f"{name:<18}{median:>8.2f}{p90:>8.2f}{per_round:>22}{spread!s:>10}{target:>8}"
-            f"{versus:>12}"
+            f"{name:<18}{median:>8.2f}{p90:>8.2f}{per_round:>20}{cpu:>8.2f}{spread!s:>9}"
+            f"{target:>8}{versus:>12}"
         )
-    print("Wagtail/NR: Wagtail's median over Newsroom's (above 1: Newsroom is faster)\n")
+    print(
+        "median, p90, round medians: wall ms; CPU ms: median of the web process's CPU time; "
+        "Wagtail/NR: Wagtail's wall median over Newsroom's (above 1: Newsroom is faster)\n"
+    )
     for label, ok in checks:
         print(f"{'PASS' if ok else 'MISS'}  {label}")
     out = ROOT / "bench" / "out" / "inprocess.json"

@@ -225,7 +225,7 @@ end
 # The crawl, in one wrk thread: requests the paths in turn and, with ONCE, stops after one pass
 # (as many responses as paths). The last few of those may answer the first requests of a next
 # pass (at most connections - 1, sent while the pass's slowest pages were still rendering),
-# which come from the cache: with 2,000 URLs and 8 connections, at most 0.35%% of the pass.
+# which come from the cache: with 2,000 URLs and 8 connections, at most 0.35% of the pass.
 # Responses are counted; one whose X-Bench-Queries is 0
 # was served from the cache. A request that fails gets no response, so the pass also ends once
 # the requests sent exceed the paths by twice the connections.
