@@ -569,6 +569,19 @@ def prove_modes(paths, args, running):
     return report
 
 
+def still_cached(paths, running):
+    """After the rounds: the cached URLs that now run queries (their entries were evicted or
+    expired during the rounds, so the cached figures include renders). Normally none."""
+    stale = {}
+    for site, kinds in (("newsroom", NEWSROOM_KINDS), ("wagtail", PEER_KINDS)):
+        if f"{site} cached" in running:
+            for kind in kinds:
+                counts = check_cached(PORTS[f"{site} cached"], case_paths(paths, site, kind))
+                stale[f"{site} {kind}"] = sum(1 for count in counts if count)
+    print(f"cached URLs that ran queries after the rounds: {stale}", flush=True)
+    return stale
+
+
 def spread(counts):
     return f"{min(counts)} / {statistics.median(counts):g} / {max(counts)}"
 
@@ -681,6 +694,7 @@ def main():
         load.append(load1())
 
         results = measure(paths, args, running, load)
+        stale = still_cached(paths, running)
         # With 8 connections on 2 sync workers a request mostly waits its turn; with one
         # connection per worker the latency is the page's own.
         for site, kinds in (("newsroom", NEWSROOM_KINDS), ("wagtail", PEER_KINDS)):
@@ -710,6 +724,7 @@ def main():
                 "args": vars(args),
                 "load": load,
                 "queries": proof,
+                "stale_after_rounds": stale,
                 "results": results,
                 "latency": latency,
                 "crawl": crawl_results,

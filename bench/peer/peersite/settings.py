@@ -103,7 +103,8 @@ if os.environ.get("PEER_PAGE_CACHE") == "1":
         *MIDDLEWARE,
         "django.middleware.cache.FetchFromCacheMiddleware",
     ]
-    CACHE_MIDDLEWARE_SECONDS = 600
+    # As long as Newsroom keeps a page entry (issues/caching.py, PAGE_TIMEOUT): a day.
+    CACHE_MIDDLEWARE_SECONDS = 60 * 60 * 24
     CACHE_MIDDLEWARE_KEY_PREFIX = "peer"
 
 if os.environ.get("BENCH_QUERY_HEADER") == "1":
