@@ -27,7 +27,7 @@ DB_NAME = "newsroom_bench_peer"
 EXPORT = OUT / "peer-archive.json"
 
 
-def peer_env(cache="locmem", page_cache=False, query_header=True):
+def peer_env(cache="locmem", page_cache=False, query_header=True, redis_url=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PEER_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="peersite.settings",
@@ -36,6 +36,8 @@ def peer_env(cache="locmem", page_cache=False, query_header=True):
         # bench.querycount from the repository root, peersite and news from bench/peer.
         PYTHONPATH=f"{ROOT}{os.pathsep}{PEER}",
     )
+    if redis_url:
+        env["PEER_REDIS_URL"] = redis_url
     if page_cache:
         env["PEER_PAGE_CACHE"] = "1"
     if query_header:

@@ -39,6 +39,7 @@ import platform
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -63,14 +64,16 @@ CHROMIUM_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --no-first-run"
 )
-NEWSROOM_REDIS_DB = 5
-PEER_REDIS_DB = 6  # bench/peer/peersite/settings.py
+# Redis databases and ports of their own: other checkouts run the older serve benchmark (Redis
+# db 5, which it empties, ports 8510-8511) and tests that empty other databases.
+NEWSROOM_REDIS_DB = 13
+PEER_REDIS_DB = 14
 QUERY_HEADER = "X-Bench-Queries"
 PORTS = {
-    "newsroom cached": 8510,
-    "newsroom uncached": 8511,
-    "wagtail cached": 8512,
-    "wagtail uncached": 8513,
+    "newsroom cached": 8530,
+    "newsroom uncached": 8531,
+    "wagtail cached": 8532,
+    "wagtail uncached": 8533,
 }
 NEWSROOM_KINDS = ["issue", "page", "article", "person"]
 PEER_KINDS = ["issue", "article"]
@@ -173,6 +176,9 @@ class Gunicorn:
         self.process = None
 
     def __enter__(self):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise RuntimeError(f"{self.name}: something already listens on port {self.port}")
         self.process = subprocess.Popen(self.command, cwd=self.cwd, env=self.env)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -324,9 +330,11 @@ def wrk(port, script, duration, connections, threads=2, until=None):
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = int(errors.group(1)) if errors else 0
     # Connect errors and timeouts (a sync worker closes every connection: read errors are not).
-    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    if socket:
-        errors += int(socket.group(1)) + int(socket.group(4))
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    if socket_errors:
+        errors += int(socket_errors.group(1)) + int(socket_errors.group(4))
     return rps, p50, p99, errors, out
 
 
@@ -496,7 +504,11 @@ def servers(args):
             peer.PEER_PY,
             "peersite.wsgi:application",
             peer.PEER,
-            peer.peer_env(cache="redis", page_cache=True),
+            peer.peer_env(
+                cache="redis",
+                page_cache=True,
+                redis_url=f"redis://127.0.0.1:6379/{PEER_REDIS_DB}",
+            ),
             PORTS["wagtail cached"],
         )
         found["wagtail uncached"] = Gunicorn(

@@ -3,7 +3,7 @@ newspaper site needs, run the way bench/serve.py runs Newsroom (DEBUG off, Postg
 gunicorn). Chosen by the environment:
 
 - PEER_DATABASE: the PostgreSQL database (default newsroom_bench_peer on 127.0.0.1);
-- PEER_CACHE: ``redis`` (Redis db 6) or ``locmem`` (Django's default, the default here);
+- PEER_CACHE: ``redis`` (at PEER_REDIS_URL) or ``locmem`` (Django's default, the default here);
 - PEER_PAGE_CACHE=1: Django's per-site cache middleware (whole pages in that cache);
 - BENCH_QUERY_HEADER=1: the X-Bench-Queries header (bench/querycount.py, needs the repository
   root on PYTHONPATH).
@@ -90,7 +90,7 @@ if os.environ.get("PEER_CACHE") == "redis":
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/6",
+            "LOCATION": os.environ.get("PEER_REDIS_URL", "redis://127.0.0.1:6379/14"),
         }
     }
 else:
