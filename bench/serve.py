@@ -28,7 +28,11 @@ What it does, in one run:
 6. the crawl: the --crawl-urls oldest articles, each once, at --connections connections right
    after the cache was emptied (cold), then for --crawl-warm seconds again (warm), counting
    the responses served from the cache (0 queries);
-7. prints the tables and writes bench/out/serve.json.
+7. prints the tables and writes bench/out/serve.json (bench/results_md.py prints it as the
+   tables of bench/RESULTS.md).
+
+About 10 minutes on a quiet machine once the databases exist (building them: a few minutes
+more); 32 minutes on 1 December 2026 at a load average of 12-19. ``--quick`` for a try.
 """
 
 import argparse
