@@ -104,7 +104,7 @@ def run_child(site, paths):
 
 def main():
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
+        description=" ".join(__doc__.split("\n\n")[0].split()),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--urls", type=int, default=100, help="different URLs of each kind")

@@ -457,7 +457,7 @@ def load1():
 
 def parse_args():
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
+        description=" ".join(__doc__.split("\n\n")[0].split()),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--issues", type=int, default=1000, help="issues in the archive")
