@@ -14,7 +14,16 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ["import_archive", "search", "serve", "inprocess"]
+SCRIPTS = [
+    "import_archive",
+    "parse_linear",
+    "photos",
+    "epaper_regions",
+    "search",
+    "serve",
+    "inprocess",
+    "flood",
+]
 # The options of each script's quick run. search.py is left out of quick runs: it reads a
 # 200,000-article database that takes half an hour to build (and a smaller --articles would
 # rebuild that shared database); run it alone.
@@ -22,6 +31,10 @@ QUICK = {
     "import_archive": ["--issues", "100"],
     "serve": ["--quick"],
     "inprocess": ["--urls", "30", "--rounds", "1"],
+    "parse_linear": ["--quick"],
+    "photos": ["--photos", "5", "--baseline", "2"],
+    "epaper_regions": ["--runs", "1"],
+    "flood": ["--requests", "100"],
 }
 
 
