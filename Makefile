@@ -46,8 +46,9 @@ test: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
+# make bench BENCH_ARGS=--quick for short runs; python bench/run_all.py --help for the rest.
 bench: install
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # Extract new strings and compile the translations (needs GNU gettext).
 messages: install

@@ -1,10 +1,16 @@
+import hashlib
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from articles import photos
+from articles.photos import validate_photo_file
 from issues.models import Issue
 from people.urls_cache import fast_reverse
 from people.validators import no_control_characters
@@ -144,6 +150,9 @@ class Article(models.Model):
         around them, whatever line breaks a browser or a paste sent."""
         return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
+    def text_hash(self) -> str:
+        return article_text_hash(self.headline, self.subheadline, self.body)
+
 
 class Byline(models.Model):
     class Role(models.TextChoices):
@@ -200,7 +209,16 @@ class Photo(models.Model):
     Back issues often have only the caption and the credit, so the image is optional.
     """
 
-    image = models.ImageField(_("image"), upload_to="photos/%Y/", blank=True)
+    # The original as uploaded (with its metadata): kept for the desk, never shown to
+    # readers, who get the renditions listed in `renditions` (articles/photos.py).
+    image = models.ImageField(
+        _("image"),
+        upload_to="photos/%Y/",
+        blank=True,
+        validators=[validate_photo_file],
+        help_text=_("JPEG, PNG, WebP or HEIC, as taken by the camera or phone."),
+    )
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     caption = models.TextField(_("caption"), validators=[no_control_characters])
     photographer = models.ForeignKey(
         "people.Person",
@@ -249,6 +267,145 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption[:40]
+
+    def save(self, *args, **kwargs):
+        """Saves the row with the renditions of its image, made when the image is new or
+        changed; the replaced files are deleted after the commit if no other row uses them."""
+        new_file = bool(self.image) and not self.image._committed
+        if new_file:
+            # Store the original first (as the ImageField would), then make the renditions.
+            self.image.save(self.image.name, self.image.file, save=False)
+        old_image = getattr(self, "_stored_image", "")
+        old_renditions = getattr(self, "_stored_renditions", {})
+        image_name = self.image.name if self.image else ""
+        if image_name != old_image or (image_name and not self.renditions):
+            try:
+                photos.refresh_renditions(self)
+            except BaseException:
+                if new_file:  # leave no original behind for a row that was not saved
+                    self.image.storage.delete(image_name)
+                raise
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if image_name != old_image:
+                photos.forget_files_on_commit(Photo, original=old_image, manifest=old_renditions)
+        self._stored_image = image_name
+        self._stored_renditions = self.renditions
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        photo = super().from_db(db, field_names, values)
+        # What is stored now: the files to forget when the image is replaced.
+        photo._stored_image = photo.__dict__.get("image") or ""
+        photo._stored_renditions = photo.__dict__.get("renditions") or {}
+        return photo
+
+
+@receiver(post_delete, sender=Photo)
+def forget_photo_files(sender, instance, **kwargs):
+    """A deleted photo (alone, or with its article or page): its files go after the commit,
+    unless another row uses the same ones."""
+    photos.forget_files_on_commit(
+        Photo, original=instance.image.name if instance.image else "", manifest=instance.renditions
+    )
+
+
+class Region(models.Model):
+    """热区: where an article part or a photo sits on a printed page.
+
+    ``boxes`` are rectangles ``[x0, y0, x1, y1]`` in fractions of the page, origin top-left,
+    4 decimals; their union is the region. Automatic regions are computed from the page's PDF
+    at import; manual ones are drawn at the desk and survive a re-import while the article's
+    text (``text_hash``) is the one they were drawn for.
+    """
+
+    class Source(models.TextChoices):
+        AUTO = "auto", _("automatic")
+        MANUAL = "manual", _("drawn by hand")
+
+    page = models.ForeignKey(
+        "issues.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="regions"
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="regions",
+    )
+    photo = models.ForeignKey(
+        "Photo",
+        verbose_name=_("photo"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="regions",
+    )
+    boxes = models.JSONField(_("rectangles"), default=list)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.AUTO
+    )
+    text_hash = models.CharField(_("text hash"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["page", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, photo__isnull=True)
+                | Q(article__isnull=True, photo__isnull=False),
+                name="region_article_xor_photo",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["auto", "manual"]), name="region_source_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["page", "article"],
+                condition=Q(article__isnull=False),
+                name="region_unique_article_page",
+            ),
+            models.UniqueConstraint(
+                fields=["page", "photo"],
+                condition=Q(photo__isnull=False),
+                name="region_unique_photo_page",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.page} {self.article or self.photo}"
+
+    @property
+    def svg_rects(self) -> list[dict]:
+        """The rectangles for an SVG drawn in a 0..10000 square (``preserveAspectRatio=none``)."""
+        return [
+            {
+                "x": round(x0 * 10000),
+                "y": round(y0 * 10000),
+                "width": round((x1 - x0) * 10000),
+                "height": round((y1 - y0) * 10000),
+            }
+            for x0, y0, x1, y1 in self.boxes
+        ]
+
+    def percent_boxes(self) -> list[dict]:
+        """The rectangles as CSS percentages (left, top, width, height)."""
+        return [
+            {
+                "left": round(x0 * 100, 2),
+                "top": round(y0 * 100, 2),
+                "width": round((x1 - x0) * 100, 2),
+                "height": round((y1 - y0) * 100, 2),
+            }
+            for x0, y0, x1, y1 in self.boxes
+        ]
+
+
+def article_text_hash(headline: str, subheadline: str, body: str) -> str:
+    """What a manual region was drawn for: the article's text, hashed."""
+    text = "\n".join((headline, subheadline, body))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Correction(models.Model):

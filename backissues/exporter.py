@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from articles.models import Article, Byline, Photo
+from articles.models import Article, Byline, Photo, Region
 from backissues.textformat import (
     ArticleData,
     BylineData,
@@ -121,3 +121,35 @@ def lossy_text(data: IssueData, text: str) -> str:
     if to_dict(again, full=True) != to_dict(data, full=True):
         return "the text form does not hold everything in this issue"
     return ""
+
+
+def json_additions(issue: Issue, data: dict) -> dict:
+    """Add what the JSON form holds beyond the text (docs/issue-format.md, Additions) to
+    ``to_dict(issue_to_data(issue))``: article ``regions``, photo ``box`` and ``image``, page
+    ``scan``. Two queries (regions with their pages; the issue's photos)."""
+    regions = list(
+        Region.objects.filter(page__issue=issue).select_related("page").order_by("page__number")
+    )
+    article_regions: dict[int, list[dict]] = {}
+    photo_box: dict[int, list] = {}
+    for region in regions:
+        if region.article_id:
+            article_regions.setdefault(region.article_id, []).append(
+                {"page": region.page.number, "boxes": region.boxes}
+            )
+        elif region.boxes:
+            photo_box[region.photo_id] = region.boxes[0]
+    for page, page_dict in zip(issue.pages.all(), data["pages"], strict=True):
+        page_dict["scan"] = bool(page.scan)
+        for photo, photo_dict in zip(page.photos.all(), page_dict["photos"], strict=True):
+            _photo_additions(photo, photo_dict, photo_box)
+        for article, article_dict in zip(page.articles.all(), page_dict["articles"], strict=True):
+            article_dict["regions"] = article_regions.get(article.pk, [])
+            for photo, photo_dict in zip(article.photos.all(), article_dict["photos"], strict=True):
+                _photo_additions(photo, photo_dict, photo_box)
+    return data
+
+
+def _photo_additions(photo: Photo, photo_dict: dict, photo_box: dict) -> None:
+    photo_dict["box"] = photo_box.get(photo.pk)
+    photo_dict["image"] = bool(photo.image)

@@ -20,6 +20,10 @@ Decisions where the format or the models leave room (they are also in the README
   unchanged when its export equals the incoming data (after the normalisations above);
   otherwise it is refused unless ``replace`` is given, and then its articles, photos and
   layout credits are rebuilt. Pages with the same number are kept, so uploaded scans survive.
+* A bundle's page files (``page_files``) are part of the issue: it is unchanged only when
+  every page file is the one stored (SHA-256). Each page PDF gives the page's renditions,
+  words and regions (backissues/pages.py); regions drawn by hand survive a re-import for an
+  article whose text did not change. Pages kept with a PDF scan get their regions again.
 """
 
 from __future__ import annotations
@@ -37,7 +41,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from pypinyin import lazy_pinyin
 
-from articles.models import Article, Byline, Photo
+from articles.models import Article, Byline, Photo, Region
+from backissues import pages as page_files_service
+from backissues.epaper_inputs import article_key, page_inputs
 from backissues.exporter import issue_to_data
 from backissues.textformat import ArticleData, IssueData, LineError, PhotoData, to_dict
 from issues.dates import weekday_name
@@ -76,7 +82,14 @@ def published_at(date: datetime.date) -> datetime.datetime:
 
 
 @transaction.atomic
-def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) -> LoadResult:
+def load_issue(
+    *,
+    data: IssueData,
+    replace: bool = False,
+    publish: bool = True,
+    page_files: dict[int, page_files_service.PageFile] | None = None,
+    saved: page_files_service.SavedFiles | None = None,
+) -> LoadResult:
     """Write ``data`` to the database, or find it there already; see the module docstring.
 
     Raises LoadError for an issue the database cannot take (nothing is written then).
@@ -90,7 +103,15 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
         .first()
     )
     if existing is not None:
-        if to_dict(issue_to_data(existing), full=True) == to_dict(incoming, full=True):
+        same_files = True
+        if page_files:
+            stored = dict(Page.objects.filter(issue=existing).values_list("number", "scan_sha256"))
+            same_files = all(
+                stored.get(number) == page_file.sha256 for number, page_file in page_files.items()
+            )
+        if same_files and to_dict(issue_to_data(existing), full=True) == to_dict(
+            incoming, full=True
+        ):
             return LoadResult("unchanged", existing)
         if not replace:
             raise LoadError(
@@ -130,11 +151,13 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
     if existing is None:
         issue = Issue.objects.create(publication=publication, number=data.number, **issue_fields)
         pages_by_number = {}
+        manual = {}
     else:
         issue = existing
         for name, value in issue_fields.items():
             setattr(issue, name, value)
         issue.save()
+        manual = _manual_regions(issue)
         # Articles protect their pages, so they go first; bylines, photos and corrections
         # go with them.
         Article.objects.filter(page__issue=issue).delete()
@@ -207,7 +230,9 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
     # bulk_create sends no signals: index the issue's articles for search in one go.
     index_articles(article.pk for article in articles)
 
-    notes: list[str] = []
+    notes = _store_pages(
+        incoming, pages_by_number, articles, photos, page_files or {}, manual, saved
+    )
     return LoadResult(
         "imported" if existing is None else "replaced",
         issue,
@@ -219,6 +244,63 @@ def load_issue(*, data: IssueData, replace: bool = False, publish: bool = True) 
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _manual_regions(issue: Issue) -> dict[tuple[str, str, int], list]:
+    """Regions drawn by hand, by (article key, the text they were drawn for, page)."""
+    return {
+        (
+            article_key(region.article.page.number, region.article.order + 1),
+            region.text_hash,
+            region.page.number,
+        ): region.boxes
+        for region in Region.objects.filter(
+            page__issue=issue, source=Region.Source.MANUAL, article__isnull=False
+        ).select_related("page", "article__page")
+    }
+
+
+def _store_pages(incoming, pages_by_number, articles, photos, page_files, manual, saved):
+    """Page files, renditions, words and regions; the notes for the importer."""
+    saved = saved if saved is not None else page_files_service.SavedFiles()
+    notes: list[str] = []
+    changed = []
+    for number, page_file in sorted(page_files.items()):
+        page = pages_by_number[number]
+        if page_files_service.store_page(page, page_file, saved):
+            changed.append(page)
+    if changed:
+        Page.objects.bulk_update(changed, ["scan", "scan_sha256", "renditions", "words"])
+    with_scans = [page for page in pages_by_number.values() if page.scan]
+    if not with_scans:
+        return notes
+    by_key: dict[str, Article] = {}
+    rows = iter(articles)
+    for page_data in incoming.pages:
+        for order, _article_data in enumerate(page_data.articles, start=1):
+            by_key[article_key(page_data.number, order)] = next(rows)
+    article_photos: dict[str, list[Photo]] = {}
+    page_photos: dict[int, list[Photo]] = {}
+    pk_to_key = {article.pk: key for key, article in by_key.items()}
+    for photo in photos:
+        if photo.article_id:
+            article_photos.setdefault(pk_to_key[photo.article_id], []).append(photo)
+        else:
+            page_photos.setdefault(photo.page.number, []).append(photo)
+    inputs = page_inputs(incoming)
+    for page in sorted(with_scans, key=lambda page: page.number):
+        notes.extend(
+            page_files_service.store_regions(
+                page,
+                inputs.get(page.number),
+                by_key,
+                page_photos.get(page.number, []),
+                article_photos,
+                manual,
+                saved,
+            )
+        )
+    return notes
 
 
 def _publication(data: IssueData) -> tuple[Publication, bool]:

@@ -1,11 +1,27 @@
-from django.core.validators import FileExtensionValidator
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from imaging.validate import verify_scan
 from issues.dates import weekday_name
 from people.urls_cache import fast_reverse
 from people.validators import no_control_characters
+
+
+def validate_scan_file(value):
+    """`Page.scan`'s validator: a PDF without scripts, actions, attachments or encryption, or
+    an image, decoded (never judged by its extension). A file already stored is not checked
+    again on every save of the form."""
+    if getattr(value, "_committed", False):
+        return
+    fileobj = getattr(value, "file", value)
+    verify_scan(
+        fileobj,
+        max_bytes=settings.SCAN_UPLOAD_MAX_BYTES,
+        max_pixels=settings.SCAN_MAX_MEGAPIXELS * 1_000_000,
+    )
 
 
 class Publication(models.Model):
@@ -228,9 +244,17 @@ class Page(models.Model):
         _("scan"),
         upload_to="scans/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"])],
+        validators=[validate_scan_file],
         help_text=_("The printed page, as a PDF or an image."),
     )
+    # The SHA-256 of the scan's bytes: an import of the same file renders nothing again.
+    scan_sha256 = models.CharField(_("scan SHA-256"), max_length=64, blank=True, editable=False)
+    # What the scan was rendered into (storage names, pixel sizes): {"pdf": bool,
+    # "renditions": [{"width", "height", "name"}, ...] widest first, "thumbnail": {...}}.
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
+    # The PDF's text layer for search on the page: [[text, x0, y0, x1, y1, line], ...],
+    # fractions of the page, origin top-left (empty for an image scan).
+    words = models.JSONField(_("text layer"), default=list, blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 
@@ -252,3 +276,40 @@ class Page(models.Model):
         return fast_reverse(
             "issues:page", pub=issue.publication.slug, number=issue.number, page=self.number
         )
+
+    @property
+    def scan_is_pdf(self) -> bool:
+        return self.scan.name.lower().endswith(".pdf")
+
+    def rendition_list(self) -> list[dict]:
+        """The page renditions, narrowest first (for ``srcset``)."""
+        return sorted(self.renditions.get("renditions", []), key=lambda r: r["width"])
+
+    def rendition_url(self, rendition: dict) -> str:
+        return default_storage.url(rendition["name"])
+
+    @property
+    def image(self) -> dict | None:
+        """The page image for ``<img>``: the narrowest rendition (what a phone loads first),
+        its ``srcset`` of every width, and its pixel size; None without renditions."""
+        renditions = self.rendition_list()
+        if not renditions:
+            return None
+        first = renditions[0]
+        return {
+            "src": self.rendition_url(first),
+            "srcset": ", ".join(f"{self.rendition_url(r)} {r['width']}w" for r in renditions),
+            "width": first["width"],
+            "height": first["height"],
+        }
+
+    @property
+    def thumbnail(self) -> dict | None:
+        thumb = self.renditions.get("thumbnail")
+        if not thumb:
+            return None
+        return {
+            "src": self.rendition_url(thumb),
+            "width": thumb["width"],
+            "height": thumb["height"],
+        }

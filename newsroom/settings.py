@@ -78,7 +78,6 @@ MIDDLEWARE = [
     "newsroom.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,6 +196,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Chinese first: zh_Hans is what every reader and editor sees; English is the source language.
 LANGUAGE_CODE = "zh-hans"
+# Readers and staff get Chinese whatever their browser asks for: no LocaleMiddleware, so
+# Accept-Language never switches a page (or a cached copy of it) to English.
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
@@ -218,6 +219,12 @@ STORAGES = {
 # Uploaded page scans (PDF) can be large; keep uploads in files rather than in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Per-upload limits (imaging/validate.py): a larger file or image is refused with a message.
+PHOTO_UPLOAD_MAX_BYTES = env.int("PHOTO_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+PHOTO_MAX_MEGAPIXELS = env.int("PHOTO_MAX_MEGAPIXELS", default=60)
+SCAN_UPLOAD_MAX_BYTES = env.int("SCAN_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+SCAN_MAX_MEGAPIXELS = env.int("SCAN_MAX_MEGAPIXELS", default=100)
 
 LOGIN_URL = "admin:login"
 

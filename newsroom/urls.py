@@ -5,7 +5,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from public import issue_views
+from imaging.renditions import DEFAULT_PREFIX
+from public import issue_views, media_views
 from public.caching import cache_public_page
 from public.sitemaps import SITEMAPS
 from search import views as search_views
@@ -17,6 +18,12 @@ admin.site.index_title = _("Editorial desk")
 # Fixed prefixes first: a publication slug must never shadow them.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Photo renditions, cached for a year (their names change with their content).
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/{DEFAULT_PREFIX}/<path:name>",
+        media_views.rendition,
+        name="rendition",
+    ),
     path("people/", include("public.person_urls")),
     path("search/", search_views.search_view, name="search"),
     path(

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from articles.models import Article, Byline, Correction, Photo
+from articles.photos import share_image_url
 from articles.presentation import byline_text, continuous_text
 from issues.models import Page
 from public.caching import cache_public_page
@@ -84,10 +85,15 @@ def article_detail(request, pub, pk):
             },
         )
     )
-    # The share card's picture: the article's first photo that has an image (the photos
-    # engineer may put a rendition here).
+    # The share card's picture: a rendition (never the original, which keeps its EXIF) of
+    # the article's first photo that has one.
     og_image = next(
-        (request.build_absolute_uri(photo.image.url) for photo in photos if photo.image), None
+        (
+            request.build_absolute_uri(url)
+            for url in map(share_image_url, photos)
+            if url is not None
+        ),
+        None,
     )
     return render(
         request,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +20,11 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
-from articles.models import Article, Byline, Photo
+from articles.models import Article, Byline, Photo, Region
+from articles.photos import share_image_url
 from articles.presentation import article_parts
+from epaper.geometry import Box
+from epaper.hits import find_hits
 from issues.dates import WEEKDAYS, weekday_name
 from issues.models import Issue, LayoutCredit, Page, Publication
 from public.caching import cache_public_page
@@ -43,18 +46,20 @@ def issue_queryset(user):
     """An issue with its masthead, pages, the pages' articles with bylines, and photo news.
 
     Queries: the issue with its publication and responsible editor; layout credits with
-    their people; pages; the pages' articles; their bylines with people; the pages' photos
-    with photographers.
+    their people; pages; the pages' articles; their bylines with people; their photos with
+    photographers (for each page's lead photo); the pages' photos with photographers.
     """
     # The issue page lists headlines: the texts (most of the bytes) stay in the database.
     articles = (
         Article.objects.visible_to(user)
         .defer("body")
         .order_by("order", "id")
-        .prefetch_related(_bylines())
+        .prefetch_related(_bylines(), _photos())
     )
-    pages = Page.objects.order_by("number").prefetch_related(
-        Prefetch("articles", queryset=articles), _photos()
+    pages = (
+        Page.objects.defer("words")
+        .order_by("number")
+        .prefetch_related(Prefetch("articles", queryset=articles), _photos())
     )
     return (
         Issue.objects.visible_to(user)
@@ -138,6 +143,24 @@ def on_this_day(publication, today, *, years=3, headlines=2, besides=None):
     return list(found.values())[:years]
 
 
+def lead_photo(page):
+    """The picture shown for a page on the issue and home pages: its photo news, or else the
+    first photo of its first article that has one (from prefetched rows)."""
+    candidates = list(page.photos.all())
+    for article in page.articles.all():
+        candidates.extend(article.photos.all())
+    return next((photo for photo in candidates if photo.renditions), None)
+
+
+def _share_image(request, candidates):
+    """The absolute URL of a rendition for share cards (og:image), or None."""
+    for photo in candidates:
+        url = share_image_url(photo) if photo is not None else None
+        if url:
+            return request.build_absolute_uri(url)
+    return None
+
+
 def _render_issue(request, issue, **extra):
     previous, following = neighbours(issue, request.user)
     pages = list(issue.pages.all())
@@ -147,6 +170,7 @@ def _render_issue(request, issue, **extra):
         page.continued = []
     by_number = {page.number: page for page in pages}
     for page in pages:
+        page.lead_photo = lead_photo(page)
         for article in page.articles.all():
             article.page = page
             for number in (article.pages or [])[1:]:
@@ -162,6 +186,8 @@ def _render_issue(request, issue, **extra):
             "next_issue": following,
             "preview": not issue.is_published,
             "canonical": request.build_absolute_uri(issue.get_absolute_url()),
+            "og_image": _share_image(request, [page.lead_photo for page in pages]),
+            "has_scans": any(page.scan for page in pages),
             **extra,
         },
     )
@@ -218,7 +244,7 @@ def issue_detail(request, pub, number):
     return _render_issue(request, issue)
 
 
-@cache_public_page
+@cache_public_page(query=("q",))
 def page_detail(request, pub, number, page):
     """One page: its articles in order with their text on this page, photo news, the scan,
     and the articles continued here from earlier pages (上接1版).
@@ -227,11 +253,18 @@ def page_detail(request, pub, number, page):
     people; their photos with photographers; the page's photo news with photographers; the
     issue's pages (navigation and jump links); the issue's other articles (those continued
     here, told apart in Python because SQLite cannot search inside the JSON page list); the
-    previous and next issue.
+    previous and next issue; the page's regions (热区).
+
+    With ``?q=`` every occurrence of the query on the page image is marked (boxes with the
+    class ``hit``, from the PDF's words; the first has the id ``hit-1``).
     """
     user = request.user
+    query = page_query(request)
+    pages_qs = (
+        Page.objects.visible_to(user) if query else Page.objects.visible_to(user).defer("words")
+    )
     page_obj = get_object_or_404(
-        Page.objects.visible_to(user).select_related("issue__publication"),
+        pages_qs.select_related("issue__publication"),
         issue__publication__slug=pub,
         issue__number=number,
         number=page,
@@ -244,7 +277,7 @@ def page_detail(request, pub, number, page):
         .prefetch_related(_bylines(), _photos())
     )
     photos = list(Photo.objects.filter(page=page_obj).select_related("photographer"))
-    pages = list(Page.objects.filter(issue=issue).order_by("number"))
+    pages = list(Page.objects.filter(issue=issue).defer("words").order_by("number"))
     for each in pages:
         each.issue = issue  # get_absolute_url without a query per page
     page_urls = {each.number: each.get_absolute_url() for each in pages}
@@ -267,6 +300,14 @@ def page_detail(request, pub, number, page):
         article.page = page_obj
         entries.append((article, _part_on(article, page_obj.number, page_urls)))
     index = next(i for i, each in enumerate(pages) if each.pk == page_obj.pk)
+    shown = {article.pk: article for article in articles}
+    shown.update((article.pk, article) for article, _part in continued)
+    regions = []
+    if page_obj.image:
+        for region in Region.objects.filter(page=page_obj, article_id__in=list(shown)):
+            regions.append((shown[region.article_id], region))
+        regions.sort(key=lambda pair: (pair[0].page.number, pair[0].order, pair[0].pk))
+    hits = page_hits(page_obj, query) if query and page_obj.image else []
     previous_issue, next_issue = neighbours(issue, user)
     return render(
         request,
@@ -286,8 +327,66 @@ def page_detail(request, pub, number, page):
             "next_issue": next_issue,
             "preview": not issue.is_published,
             "canonical": request.build_absolute_uri(page_obj.get_absolute_url()),
+            "regions": regions,
+            "query": query,
+            "hits": [svg_rect(box) for box in hits],
         },
     )
+
+
+def page_words(request, pub, number, page):
+    """``words.json?q=…``: the boxes of every occurrence of the query on the page image,
+    fractions of the page (origin top-left, 4 decimals), one box per printed line."""
+    page_obj = get_object_or_404(
+        Page.objects.visible_to(request.user).only("pk", "words"),
+        issue__publication__slug=pub,
+        issue__number=number,
+        number=page,
+    )
+    query = page_query(request)
+    boxes = page_hits(page_obj, query) if query else []
+    response = JsonResponse(
+        {"q": query, "hits": [[box.x0, box.y0, box.x1, box.y1] for box in boxes]},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    staff = request.user.is_authenticated and request.user.is_staff
+    response["Cache-Control"] = "private, no-store" if staff else "public, max-age=3600"
+    return response
+
+
+# A query longer than this is not searched on the page (nobody types a paragraph).
+MAX_PAGE_QUERY = 50
+
+
+def page_query(request) -> str:
+    return request.GET.get("q", "").strip()[:MAX_PAGE_QUERY]
+
+
+@dataclass(frozen=True)
+class StoredWord:
+    """A word of the page's stored text layer, as ``epaper.hits`` reads it."""
+
+    text: str
+    box: Box
+    line: int
+
+
+def page_hits(page, query: str) -> list[Box]:
+    """The boxes of every occurrence of ``query`` on the page, from its stored words."""
+    words = [
+        StoredWord(text, Box(x0, y0, x1, y1), line) for text, x0, y0, x1, y1, line in page.words
+    ]
+    return find_hits(words, query)
+
+
+def svg_rect(box) -> dict:
+    """A box in the 0..10000 square of the page overlay."""
+    return {
+        "x": round(box.x0 * 10000),
+        "y": round(box.y0 * 10000),
+        "width": max(1, round((box.x1 - box.x0) * 10000)),
+        "height": max(1, round((box.y1 - box.y0) * 10000)),
+    }
 
 
 SCAN_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")

@@ -50,10 +50,18 @@ def issue_urls(issue: Issue) -> list[str]:
     Extend it here when a new kind of page shows an issue (the e-paper's pages)."""
     issue = Issue.objects.select_related("publication").get(pk=issue.pk)
     paths = [issue.get_absolute_url()]
-    pages = list(issue.pages.order_by("number"))
+    pages = list(issue.pages.defer("words").order_by("number"))
     for page in pages:
         page.issue = issue
         paths.append(page.get_absolute_url())
+    if any(page.scan for page in pages):
+        # The whole issue as one PDF (issue 13): merged once into storage, here rather than
+        # when the first reader asks for it.
+        paths.append(
+            reverse(
+                "issues:issue_pdf", kwargs={"pub": issue.publication.slug, "number": issue.number}
+            )
+        )
     articles = (
         Article.objects.published()
         .filter(page__issue=issue)
@@ -173,6 +181,7 @@ def render_into_cache(paths) -> dict[str, int]:
                 try:
                     response = match.func(request, *match.args, **match.kwargs)
                     statuses[url] = response.status_code
+                    response.close()  # a file response (the issue PDF) holds a file open
                 except Exception:
                     # One page that fails must not stop the others; readers will see the
                     # same error and the log says which page.

@@ -1,5 +1,6 @@
 from django import template
 
+from articles import photos
 from articles.presentation import display_punctuation, group_bylines
 
 register = template.Library()
@@ -16,3 +17,14 @@ def display(text):
     """Text as the reader sees it: half-width punctuation in Chinese text shown full-width.
     Only ASCII punctuation changes, so escaped or safe text stays so."""
     return display_punctuation(text)
+
+
+@register.simple_tag
+def picture(photo, sizes="", eager=False):
+    """The photo as readers get it: `<picture>` over its renditions (WebP with a JPEG
+    fallback, srcset, width and height so nothing moves as it loads), alt text defaulting to
+    the caption; "" when the photo has no image. `eager` for a photo at the top of the page:
+    not lazy-loaded."""
+    return photos.picture(
+        photo, sizes=sizes or "(min-width: 46rem) 44rem, calc(100vw - 2rem)", lazy=not eager
+    )

@@ -12,10 +12,12 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from articles import photos
 from articles.models import Article, Byline, Correction, Photo
 from desk import confirm, history, services, steps, workflow
 from desk.admin.common import ReadOnlyAdminMixin, SearchTermMixin, status_badge
@@ -23,6 +25,7 @@ from desk.models import Transition
 from desk.views import articles as article_views
 from desk.views.confirm import confirm_step
 from issues.models import Issue
+from people.models import Person
 from people.validators import no_control_characters
 from search.query import admin_search
 
@@ -86,12 +89,78 @@ class BylineInline(TextInlineMixin, admin.TabularInline):
     fields = ["role", "person", "order"]
 
 
+class PhotoForm(forms.ModelForm):
+    """A photo: the upload is decoded and checked (imaging.validate) by the model field's
+    validator; the caption and photographer, when left empty, are taken from what the camera
+    or the photo desk wrote in the file (XMP/IPTC/EXIF creator and caption)."""
+
+    # A plain file field: the model field's validator decodes the upload with our limits and
+    # says what is wrong in its own words (Django's ImageField would say only "not an image").
+    image = forms.FileField(
+        label=_("image"),
+        required=False,
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        help_text=_("JPEG, PNG, WebP or HEIC, as taken by the camera or phone."),
+    )
+
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "photographer", "credit_role", "alt_text", "order"]
+        widgets = {"caption": forms.Textarea(attrs={"rows": 3, "cols": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "caption" in self.fields:
+            # Checked in clean(): the file may carry one.
+            self.fields["caption"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = self.files.get(self.add_prefix("image")) if self.files else None
+        suggested = None
+        if upload is not None and "image" not in self._errors:
+            try:
+                photos.verify_photo_file(upload)
+            except ValidationError as refused:
+                # Said once, by the field; and no caption asked for a file we refuse.
+                self.add_error("image", refused)
+                return cleaned
+            suggested = photos.suggested_metadata(upload)
+        if suggested is not None:
+            if not cleaned.get("caption") and suggested.caption:
+                cleaned["caption"] = suggested.caption
+            if not cleaned.get("photographer") and suggested.creator:
+                cleaned["photographer"] = (
+                    Person.objects.filter(name=suggested.creator.strip()).order_by("id").first()
+                )
+        if "caption" in self.fields and not cleaned.get("caption"):
+            self.add_error("caption", forms.Field.default_error_messages["required"])
+        return cleaned
+
+
+def photo_thumbnail(photo):
+    url = photos.thumbnail_url(photo) if photo and photo.pk else None
+    if not url:
+        return "—"
+    return format_html(
+        '<img class="photo-thumbnail" src="{}" alt="" width="120" loading="lazy">',
+        url,
+    )
+
+
 class PhotoInline(TextInlineMixin, admin.StackedInline):
     model = Photo
+    form = PhotoForm
     fk_name = "article"
     extra = 0
     autocomplete_fields = ["photographer"]
-    fields = ["image", "caption", "photographer", "credit_role", "alt_text", "order"]
+    fields = ["thumbnail", "image", "caption", "photographer", "credit_role", "alt_text", "order"]
+    readonly_fields = ["thumbnail"]
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj):
+        return photo_thumbnail(obj)
 
 
 class CorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -450,10 +519,46 @@ def _returned_note(article):
 
 @admin.register(Photo)
 class PhotoAdmin(SearchTermMixin, admin.ModelAdmin):
-    list_display = ["__str__", "photographer", "article", "page"]
+    form = PhotoForm
+    list_display = ["thumbnail", "__str__", "photographer", "article", "page", "order"]
+    fields = [
+        "preview",
+        "image",
+        "caption",
+        "photographer",
+        "credit_role",
+        "alt_text",
+        "article",
+        "page",
+        "order",
+    ]
+    readonly_fields = ["preview"]
     list_select_related = ["photographer", "article", "page__issue__publication"]
     search_fields = ["caption", "photographer__name"]
     autocomplete_fields = ["photographer", "article", "page"]
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj):
+        return photo_thumbnail(obj)
+
+    @admin.display(description=_("what readers get"))
+    def preview(self, obj):
+        """The renditions as readers get them, with their sizes."""
+        if not obj or not obj.pk or not obj.renditions:
+            return "—"
+        sizes = format_html_join(
+            ", ",
+            "{} {}×{} ({} KB)",
+            (
+                (e["format"].upper(), e["w"], e["h"], (e["bytes"] + 512) // 1024)
+                for e in obj.renditions.get("renditions", [])
+            ),
+        )
+        return format_html(
+            '<div class="photo-preview">{}</div><p>{}</p>',
+            photos.picture(obj, sizes="480px", lazy=False),
+            sizes,
+        )
 
     def has_module_permission(self, request):
         # Photos are edited inside their article; the raw list is not part of the desk.

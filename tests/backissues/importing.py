@@ -54,3 +54,27 @@ def write(directory, name, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def with_empty_additions(data):
+    """The JSON export of an issue without page files: the issue-13 additions (article
+    regions, photo box and image, page scan) hold their empty values."""
+
+    def photo(photo_dict):
+        return {**photo_dict, "box": None, "image": False}
+
+    return {
+        **data,
+        "pages": [
+            {
+                **page,
+                "scan": False,
+                "photos": [photo(p) for p in page["photos"]],
+                "articles": [
+                    {**article, "regions": [], "photos": [photo(p) for p in article["photos"]]}
+                    for article in page["articles"]
+                ],
+            }
+            for page in data["pages"]
+        ],
+    }

@@ -10,7 +10,7 @@ from articles.models import Article, Byline, Photo
 from issues.models import Issue, LayoutCredit, Publication
 from people.models import Person
 
-from .importing import EXPECTED_118, SAMPLE, counts, run
+from .importing import EXPECTED_118, SAMPLE, counts, run, with_empty_additions
 
 
 class ImportSampleTests(TestCase):
@@ -28,7 +28,10 @@ class ImportSampleTests(TestCase):
 
     def test_export_equals_the_hand_written_json(self):
         exported = run("export_issue", 118, format="json")
-        self.assertEqual(json.loads(exported.stdout), json.loads(EXPECTED_118.read_text("utf-8")))
+        self.assertEqual(
+            json.loads(exported.stdout),
+            with_empty_additions(json.loads(EXPECTED_118.read_text("utf-8"))),
+        )
 
     def test_publication_is_created_with_a_pinyin_slug_and_the_masthead(self):
         publication = Publication.objects.get()

@@ -63,8 +63,10 @@ class PageViewTests(TestCase):
         page = self.pages[4]
         page.scan.save("p4.pdf", ContentFile(b"%PDF-1.4"), save=True)
         response = self.client.get(page.get_absolute_url())
-        self.assertContains(response, "查看版面原图")
-        self.assertContains(response, page.scan.url)
+        # A PDF is served under the page's own URL, with its Chinese file name (issue 13).
+        self.assertContains(response, '<a href="/jinriluotang/issues/118/pages/4.pdf"')
+        self.assertContains(response, "本版PDF")
+        self.assertContains(response, '<a href="/jinriluotang/issues/118.pdf"')
         self.assertNotContains(response, '<img src="' + page.scan.url)
 
     @override_settings(MEDIA_ROOT="/tmp/newsroom-test-media")

@@ -2,18 +2,21 @@
 stored text untouched), the short link, 往年今日, share cards, reader tools and print."""
 
 import datetime
+import io
 import json
 import re
 from unittest import mock
 
-from django.core.files.base import ContentFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from articles import photos
 from articles.models import Article, Byline, Photo
 from public.issue_views import on_this_day
 from tests import factories
+from tests.articles.test_photo_files import IN_MEMORY
 from tests.backissues.importing import SAMPLE, run
+from tests.imaging import samples
 from tests.sample_site import build
 
 
@@ -280,10 +283,14 @@ class ShareCardTests(TestCase):
         self.assertContains(response, '<meta name="twitter:card" content="summary">')
         self.assertNotContains(response, "og:image")
         photo = jump.photos.get()
-        photo.image.save("visit.jpg", ContentFile(b"\xff\xd8\xff"), save=True)
-        response = self.client.get(jump.get_absolute_url())
+        with override_settings(STORAGES=IN_MEMORY):
+            photos.attach_image(photo, io.BytesIO(samples.jpeg()), name="visit.jpg")
+            response = self.client.get(jump.get_absolute_url())
+            # A rendition, never the original (which keeps the camera's EXIF and GPS).
+            rendition = photos.share_image_url(photo)
+        self.assertIn("/media/renditions/", rendition)
         self.assertContains(
-            response, f'<meta property="og:image" content="http://testserver{photo.image.url}">'
+            response, f'<meta property="og:image" content="http://testserver{rendition}">'
         )
         self.assertContains(response, '<meta name="twitter:card" content="summary_large_image">')
         self.assertContains(
@@ -359,7 +366,9 @@ class SearchPageReadingTests(TestCase):
     def test_a_result_links_to_its_page_with_the_query(self):
         response = self.client.get(reverse("search"), {"q": "走访"})
         page = self.site["pages"][1].get_absolute_url()
-        self.assertContains(response, f'<a href="{page}?q=%E8%B5%B0%E8%AE%BF">第1版</a>', html=True)
+        self.assertContains(
+            response, f'<a href="{page}?q=%E8%B5%B0%E8%AE%BF#hit-1">第1版</a>', html=True
+        )
         self.assertContains(response, f'href="{self.site["jump"].get_absolute_url()}"')
 
 

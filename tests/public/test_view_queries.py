@@ -25,9 +25,10 @@ class QueryCountMixin:
 
     def test_issue_view(self):
         # 1 issue + publication + responsible editor, 2 layout credits + people, 3 pages,
-        # 4 the pages' articles, 5 their bylines + people, 6 the pages' photos +
-        # photographers, 7 previous and next issue.
-        with self.assertNumQueries(7):
+        # 4 the pages' articles, 5 their bylines + people, 6 their photos + photographers
+        # (each page's lead photo), 7 the pages' photos + photographers, 8 previous and next
+        # issue.
+        with self.assertNumQueries(8):
             response = self.get(self.issue.get_absolute_url())
         self.assertContains(response, "罗塘街道新闻0")
 

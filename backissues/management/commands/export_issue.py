@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from backissues.exporter import issue_to_data, issues_for_export, lossy_text
+from backissues.exporter import issue_to_data, issues_for_export, json_additions, lossy_text
 from backissues.textformat import render, to_dict
 
 
@@ -37,7 +37,8 @@ class Command(BaseCommand):
             )
         data = issue_to_data(found[0])
         if format == "json":
-            self.stdout.write(json.dumps(to_dict(data), ensure_ascii=False, indent=2))
+            full = json_additions(found[0], to_dict(data))
+            self.stdout.write(json.dumps(full, ensure_ascii=False, indent=2))
             return
         try:
             text = render(data)

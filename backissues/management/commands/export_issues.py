@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from backissues.exporter import issue_to_data, issues_for_export, lossy_text
@@ -15,7 +16,9 @@ CHUNK = 100
 class Command(BaseCommand):
     help = (
         "Write every issue (or one publication's) in the back-issue text format, one file an "
-        "issue: DIR/<publication slug>/<number>.md. import_issues DIR reads the archive back."
+        "issue: DIR/<publication slug>/<number>.md, or a bundle DIR/<publication slug>/<number>/ "
+        "(<number>.md and pages/<n>.pdf) for an issue with printed pages. import_issues DIR "
+        "reads the archive back."
     )
 
     def add_arguments(self, parser):
@@ -39,6 +42,9 @@ class Command(BaseCommand):
             for issue in chunk.order_by("publication__slug", "number"):
                 data = issue_to_data(issue)
                 folder = root / issue.publication.slug
+                scans = [page for page in issue.pages.all() if page.scan]
+                if scans:
+                    folder = folder / str(issue.number)
                 path = folder / f"{issue.number}.md"
                 try:
                     text = render(data)
@@ -48,6 +54,8 @@ class Command(BaseCommand):
                     continue
                 folder.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
+                for page in scans:
+                    write_page_file(folder, page)
                 written += 1
                 problem = lossy_text(data, text)
                 if problem:
@@ -61,3 +69,13 @@ class Command(BaseCommand):
                 f"{failed} issues could not be written in the text format; "
                 "export_issue NUMBER --format json keeps everything"
             )
+
+
+def write_page_file(folder: Path, page) -> Path:
+    """A bundle's page file, pages/<n>.<the scan's own extension>, copied from storage."""
+    suffix = Path(page.scan.name).suffix.lower() or ".pdf"
+    target = folder / "pages" / f"{page.number}{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with default_storage.open(page.scan.name) as source:
+        target.write_bytes(source.read())
+    return target

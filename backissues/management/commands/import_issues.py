@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, reset_queries, transaction
 
 from backissues.loader import LoadError, load_issue
+from backissues.pages import PageFileError, SavedFiles, page_folder, read_page_files
 from backissues.textformat import LineError, parse
 from public.prerender import schedule_prerender
 
@@ -23,7 +24,9 @@ _DATE_LINE = re.compile(r"^\s*\d{4}\s*年")
 class Command(BaseCommand):
     help = (
         "Import back issues from the text format (docs/issue-format.md): files, or directories "
-        "searched recursively for *.md and *.txt. Each file is one transaction: a file with an "
+        "searched recursively for *.md and *.txt; a folder holding one issue text file and "
+        "pages/<n>.pdf (or .jpg, .png, .webp) is a bundle, its page files part of the issue. "
+        "Each file is one transaction: a file with an "
         "error changes nothing and the others still import. Re-importing an identical file "
         "changes nothing."
     )
@@ -130,19 +133,49 @@ class Command(BaseCommand):
         for warning in data.warnings if self.verbosity >= 1 else ():
             where = f"{path}:{warning.line}" if warning.line is not None else str(path)
             self.say_error(f"{where}: warning: {warning.message}")
+        page_files = None
+        folder = page_folder(path)
+        if folder is not None:
+            texts = [
+                found
+                for found in path.parent.iterdir()
+                if found.suffix.lower() in SUFFIXES and found.is_file()
+            ]
+            if len(texts) > 1:
+                raise LineError(
+                    f"a bundle holds one issue text file, {path.parent} has {len(texts)}"
+                )
+            try:
+                page_files = read_page_files(folder, {page.number for page in data.pages})
+            except PageFileError as error:
+                raise LineError(str(error)) from None
+        saved = SavedFiles()
         try:
             with transaction.atomic():
-                result = load_issue(data=data, replace=replace, publish=publish)
+                result = load_issue(
+                    data=data,
+                    replace=replace,
+                    publish=publish,
+                    page_files=page_files,
+                    saved=saved,
+                )
                 if dry_run:
                     transaction.set_rollback(True)
         except LoadError as error:
+            saved.delete_all()  # the transaction rolled back: its files would be orphans
             raise LineError(error.message, error.line or date_line(text)) from None
         except DatabaseError as error:
+            saved.delete_all()
             # A rule of the database that the loader does not check first (or a row another
             # process wrote meanwhile): report it for this file, go on with the next.
             text_of_error = str(error).strip()
             first = text_of_error.splitlines()[0] if text_of_error else type(error).__name__
             raise LineError(f"the database refused the issue: {first}", date_line(text)) from None
+        except BaseException:
+            saved.delete_all()
+            raise
+        if dry_run:
+            saved.delete_all()
         for note in result.notes if self.verbosity >= 1 else ():
             self.say_error(f"{path}: note: {note}")
         return result
