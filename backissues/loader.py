@@ -248,16 +248,21 @@ def load_issue(
 
 def _manual_regions(issue: Issue) -> dict[tuple[str, str, int], list]:
     """Regions drawn by hand, by (article key, the text they were drawn for, page)."""
-    return {
-        (
-            article_key(region.article.page.number, region.article.order + 1),
-            region.text_hash,
-            region.page.number,
-        ): region.boxes
-        for region in Region.objects.filter(
-            page__issue=issue, source=Region.Source.MANUAL, article__isnull=False
-        ).select_related("page", "article__page")
-    }
+    found: dict[tuple[str, str, int], list] = {}
+    for region in Region.objects.filter(
+        page__issue=issue, source=Region.Source.MANUAL, article__isnull=False
+    ).select_related("page", "article__page"):
+        article = region.article
+        # article__isnull=False, and an article on an issue's page has its start page.
+        assert article is not None and article.page is not None
+        found[
+            (
+                article_key(article.page.number, article.order + 1),
+                region.text_hash,
+                region.page.number,
+            )
+        ] = region.boxes
+    return found
 
 
 def _store_pages(incoming, pages_by_number, articles, photos, page_files, manual, saved):
