@@ -23,6 +23,7 @@ from django.core.files.storage import default_storage
 from PIL import Image, UnidentifiedImageError
 
 from articles.models import Article, Photo, Region
+from articles.photos import refresh_renditions
 from backissues.epaper_inputs import PageInput, article_key
 from epaper.pdf import PagePdf, UnsafePdf, validate_pdf
 from epaper.regions import find_regions
@@ -287,9 +288,11 @@ def store_regions(
                     data, extension = buffer.getvalue(), "png"
                 digest = hashlib.sha256(data).hexdigest()
                 photo.image.name = saved.save(f"photos/{digest[:2]}/{digest}.{extension}", data)
+                # Readers get only renditions (bulk_update skips Photo.save, which makes them).
+                refresh_renditions(photo)
                 changed_photos.append(photo)
         if changed_photos:
-            Photo.objects.bulk_update(changed_photos, ["image"])
+            Photo.objects.bulk_update(changed_photos, ["image", "renditions"])
     Region.objects.bulk_create(regions)
     return warnings
 
