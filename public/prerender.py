@@ -31,7 +31,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
@@ -181,7 +182,15 @@ def render_into_cache(paths) -> dict[str, int]:
                 try:
                     response = match.func(request, *match.args, **match.kwargs)
                     statuses[url] = response.status_code
-                    response.close()  # a file response (the issue PDF) holds a file open
+                    # A file response (the issue PDF) holds a file open. close() also sends
+                    # request_finished, whose close_old_connections would close the database
+                    # connection in the middle of the caller's transaction: as Django's test
+                    # client does, close without it.
+                    request_finished.disconnect(close_old_connections)
+                    try:
+                        response.close()
+                    finally:
+                        request_finished.connect(close_old_connections)
                 except Exception:
                     # One page that fails must not stop the others; readers will see the
                     # same error and the log says which page.
