@@ -162,7 +162,11 @@ def timeline(target) -> list[Transition]:
 
 def step_label(action: str) -> str:
     rule = workflow.TRANSITIONS.get(action)
-    return str(rule.label) if rule else action
+    if rule:
+        return str(rule.label)
+    if action == "regions":  # desk/region_services.py: not a state change, a page edit
+        return gettext("Regions corrected")
+    return action
 
 
 def state_label(model, state: str) -> str:

@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from desk import confirm, history, scheduling, steps, workflow
 from desk.admin.common import SearchTermMixin, status_badge
 from desk.views import layout as layout_views
+from desk.views import regions as region_views
 from desk.views.confirm import confirm_step
 from desk.views.report import report_page
 from desk.views.signoff import signoff_page
@@ -322,3 +324,28 @@ class PageAdmin(SearchTermMixin, admin.ModelAdmin):
     @admin.display(description=_("scan"))
     def has_scan(self, page):
         return gettext("yes") if page.scan else gettext("no")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(region_views.editor_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/regions/",
+                self.admin_site.admin_view(self.regions_view),
+                name="issues_page_regions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def regions_view(self, request, object_id):
+        """The regions (热区) editor (desk/views/regions.py); its rules are the desk's
+        (desk/region_services.py), whatever the model permissions say."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        page = get_object_or_404(
+            self.get_queryset(request).select_related("issue__publication"), pk=object_id
+        )
+        return region_views.regions_page(self, request, page)
