@@ -162,7 +162,9 @@ def timeline(target) -> list[Transition]:
 
 def step_label(action: str) -> str:
     rule = workflow.TRANSITIONS.get(action)
-    return str(rule.label) if rule else action
+    if rule is not None:
+        return str(rule.label)
+    return str(workflow.EDITS.get(action, action))
 
 
 def state_label(model, state: str) -> str:
