@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -119,28 +121,64 @@ class SinceApproval:
 
 def changes_since_approval(article: Article) -> SinceApproval:
     """What changed in the text and the photo captions since the editor last approved it."""
-    approval = (
-        Transition.objects.filter(article=article, action="approve")
+    return changes_since_approval_of([article])[article.pk]
+
+
+def changes_since_approval_of(articles: list[Article]) -> dict[int, SinceApproval]:
+    """``changes_since_approval`` for many articles in three queries whatever their number:
+    the latest approval of each, the text revision each was approved at, and their caption
+    snapshots. The current captions are read from ``article.photos`` (prefetch them)."""
+    pks = [article.pk for article in articles]
+    approvals: dict[int, Transition] = {}
+    for approval in (
+        Transition.objects.filter(article__in=pks, action="approve")
         .select_related("by__person")
-        .order_by("-at", "-pk")
-        .first()
-    )
-    if approval is None:
-        return SinceApproval(article, None, "", [])
-    approved = (
-        article.history.filter(history_date__lte=approval.at)
-        .order_by("-history_date", "-pk")
-        .first()
-    )
-    changes = _changes(approved, article) if approved is not None else []
-    captions = _captions_by_version(article)
-    if approved is not None and approved.version in captions:
-        now = list(article.photos.order_by("order", "pk").values_list("caption", flat=True))
-        if captions[approved.version] != now:
-            changes.append(
-                (gettext("photo captions"), _diff_captions(captions[approved.version], now))
+        .order_by("article", "-at", "-pk")
+    ):
+        approvals.setdefault(approval.article_id, approval)
+    approved_records = {}
+    if approvals:
+        at_approval = Q()
+        for pk, approval in approvals.items():
+            at_approval |= Q(id=pk, history_date__lte=approval.at)
+        approved_records = {
+            record.id: record
+            for record in Article.history.filter(at_approval)
+            .annotate(
+                newest=Window(
+                    RowNumber(),
+                    partition_by=F("id"),
+                    order_by=[F("history_date").desc(), F("history_id").desc()],
+                )
             )
-    return SinceApproval(article, approval.at, display_name(approval.by), changes)
+            .filter(newest=1)
+        }
+    captions: dict[int, dict[int, list[str]]] = {}
+    if approved_records:
+        for pk, version, listed in CaptionSnapshot.objects.filter(
+            article__in=list(approved_records)
+        ).values_list("article", "version", "captions"):
+            captions.setdefault(pk, {})[version] = listed
+    result = {}
+    for article in articles:
+        approval = approvals.get(article.pk)
+        if approval is None:
+            result[article.pk] = SinceApproval(article, None, "", [])
+            continue
+        approved = approved_records.get(article.pk)
+        changes = _changes(approved, article) if approved is not None else []
+        then = captions.get(article.pk, {})
+        if approved is not None and approved.version in then:
+            now = [
+                photo.caption
+                for photo in sorted(article.photos.all(), key=lambda p: (p.order, p.pk))
+            ]
+            if then[approved.version] != now:
+                changes.append(
+                    (gettext("photo captions"), _diff_captions(then[approved.version], now))
+                )
+        result[article.pk] = SinceApproval(article, approval.at, display_name(approval.by), changes)
+    return result
 
 
 def timeline(target) -> list[Transition]:
