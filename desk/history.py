@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.html import format_html
@@ -184,18 +187,84 @@ def changes_since_approval_of(articles: list[Article]) -> dict[int, SinceApprova
 def timeline(target) -> list[Transition]:
     """The transitions of an article or an issue, newest first, labelled for reading."""
     field = "article" if isinstance(target, Article) else "issue"
-    model = type(target)
-    entries = list(
-        Transition.objects.filter(**{field: target})
-        .select_related("by__person")
-        .order_by("-at", "-pk")
-    )
-    for entry in entries:
+    entries = Transition.objects.filter(**{field: target})
+    return _labelled(entries, type(target))
+
+
+# The steps of an article that concern the pages it is printed on.
+PAGE_STEPS = ("place", "unplace", "publish", "unpublish", "withdraw", "correct")
+
+
+def page_steps(**where) -> list[Transition]:
+    """The layout and publication steps of the articles now on an issue (``page__issue=``)
+    or a page (``page=``), newest first, labelled, with the article's headline."""
+    entries = Transition.objects.filter(
+        action__in=PAGE_STEPS, **{f"article__{key}": value for key, value in where.items()}
+    ).select_related("article")
+    return _labelled(entries, Article)
+
+
+def _labelled(entries, model) -> list[Transition]:
+    rows = list(entries.select_related("by__person").order_by("-at", "-pk"))
+    for entry in rows:
         entry.who = display_name(entry.by)
         entry.step = step_label(entry.action)
         entry.from_label = state_label(model, entry.from_state)
         entry.to_label = state_label(model, entry.to_state)
-    return entries
+    return rows
+
+
+@dataclass
+class Change:
+    """One change made in the desk's forms (the admin's log), for reading."""
+
+    when: object
+    who: str
+    what: str
+
+
+def admin_changes(obj) -> list[Change]:
+    """What was added or changed through the desk's forms (the masthead, the pages, a scan),
+    newest first, with people's names; the admin records it as it saves."""
+    entries = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+        .select_related("user__person")
+        .order_by("-action_time", "-pk")
+    )
+    return [
+        Change(entry.action_time, display_name(entry.user), _message(entry)) for entry in entries
+    ]
+
+
+def _message(entry: LogEntry) -> str:
+    """The entry's message in Chinese. The admin stores the names of the changed fields and
+    inlines untranslated and capitalised ("Submission e-mail"), and translates them when it
+    shows them, which finds no msgid ("submission e-mail"): they would read in English."""
+    if not entry.change_message.startswith("["):
+        return entry.get_change_message()
+    try:
+        parts = json.loads(entry.change_message)
+    except json.JSONDecodeError:
+        return entry.change_message
+    for part in parts:
+        for detail in part.values():
+            if not isinstance(detail, dict):
+                continue
+            if "name" in detail:
+                detail["name"] = _label(detail["name"])
+            if "fields" in detail:
+                detail["fields"] = [_label(name) for name in detail["fields"]]
+    entry.change_message = json.dumps(parts, ensure_ascii=False)
+    return entry.get_change_message()
+
+
+def _label(name: str) -> str:
+    translated = gettext(name)
+    if translated == name and name:
+        translated = gettext(name[:1].lower() + name[1:])
+    return translated
 
 
 def step_label(action: str) -> str:
