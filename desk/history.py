@@ -269,7 +269,9 @@ def _label(name: str) -> str:
 
 def step_label(action: str) -> str:
     rule = workflow.TRANSITIONS.get(action)
-    return str(rule.label) if rule else action
+    if rule is not None:
+        return str(rule.label)
+    return str(workflow.EDITS.get(action, action))
 
 
 def state_label(model, state: str) -> str:
