@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from desk import confirm, history, scheduling, steps, workflow
 from desk.admin.common import ReadOnlyAdminMixin, SearchTermMixin, status_badge
+from desk.views import history as history_views
 from desk.views import layout as layout_views
 from desk.views.confirm import confirm_step
 from desk.views.report import report_page
@@ -303,6 +304,9 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
             return HttpResponseRedirect(next_url)
         return HttpResponseRedirect(reverse("admin:issues_issue_change", args=[issue.pk]))
 
+    def history_view(self, request, object_id, extra_context=None):
+        return history_views.issue_history(self, request, object_id)
+
     def layout_view(self, request, object_id):
         """组版's page plan (desk/views/layout.py)."""
         issue = self._visible(request, object_id)
@@ -318,6 +322,9 @@ class PageAdmin(SearchTermMixin, admin.ModelAdmin):
     list_filter = ["issue__publication", "issue__status"]
     search_fields = ["name", "issue__number"]
     autocomplete_fields = ["issue"]
+
+    def history_view(self, request, object_id, extra_context=None):
+        return history_views.page_history(self, request, object_id)
 
     @admin.display(description=_("scan"))
     def has_scan(self, page):
