@@ -18,6 +18,7 @@ from desk.admin.common import (
     correction_note_field,
     status_badge,
 )
+from desk.views import history as history_views
 from desk.views import layout as layout_views
 from desk.views.confirm import confirm_step
 from desk.views.report import report_page
@@ -384,6 +385,9 @@ class IssueAdmin(DeskDoorMixin, SearchTermMixin, admin.ModelAdmin):
             return HttpResponseRedirect(next_url)
         return HttpResponseRedirect(reverse("admin:issues_issue_change", args=[issue.pk]))
 
+    def history_view(self, request, object_id, extra_context=None):
+        return history_views.issue_history(self, request, object_id)
+
     def layout_view(self, request, object_id):
         """组版's page plan (desk/views/layout.py)."""
         issue = self._visible(request, object_id)
@@ -416,6 +420,9 @@ class PageAdmin(DeskDoorMixin, SearchTermMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         page_services.delete_page(page=obj, by=request.user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return history_views.page_history(self, request, object_id)
 
     @admin.display(description=_("scan"))
     def has_scan(self, page):
