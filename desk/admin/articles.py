@@ -25,6 +25,7 @@ from desk.admin.common import (
     ReadOnlyAdminMixin,
     SearchTermMixin,
     correction_note,
+    correction_note_field,
     status_badge,
 )
 from desk.models import Transition
@@ -602,15 +603,11 @@ class CorrectionNoteForm(forms.ModelForm):
     """The stand-alone byline and photo pages: a change to a published article (or to the
     photo news of a published issue) is a correction, printed with this note."""
 
-    correction_note = forms.CharField(
-        label=_("correction note"),
-        required=False,
-        validators=[no_control_characters],
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_(
+    correction_note = correction_note_field(
+        _(
             "Only when the article or issue is published: the change is then a correction, "
             "printed with this note."
-        ),
+        )
     )
 
 
