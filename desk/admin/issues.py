@@ -455,6 +455,7 @@ class PageAdmin(DeskDoorMixin, SearchTermMixin, admin.ModelAdmin):
         )
         return region_views.regions_page(self, request, page)
 
+
 @admin.register(IssueCorrection)
 class IssueCorrectionAdmin(SearchTermMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """A record of the corrections of published issues; they are made through the desk
