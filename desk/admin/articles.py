@@ -383,6 +383,9 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
                 or workflow.CORRESPONDENT in workflow.group_names(request.user)
             ),
         )
+        if add:
+            # desk.js keeps a new story in this browser until its first save.
+            context["local_draft_key"] = f"newsroom:new-article:{request.user.pk}"
         if obj is not None and editable and obj.status == Article.Status.DRAFT:
             context["autosave_url"] = reverse("admin:articles_article_autosave", args=[obj.pk])
         if obj is not None:
