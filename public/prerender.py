@@ -8,7 +8,8 @@ change, a crawler included, gets a cached page:
   articles, the person pages of its people). Pages added later for an issue (the e-paper)
   belong in this one function;
 - ``publication_urls(publication, issues)``: what lists the issue (home, the paper's latest
-  issue, the archive and its month, the feed, the sitemap) and the neighbouring issues,
+  issue, the archive and its month, the feed, the sitemap index and the issue's month's
+  sitemap) and the neighbouring issues,
   whose previous/next links changed.
 
 ``schedule_prerender(issues)`` queues one task (``prerender_issues``) when the surrounding
@@ -41,6 +42,7 @@ from django_tasks import task
 from articles.models import Article, Byline, Photo
 from issues.models import Issue, LayoutCredit
 from people.models import Person
+from public.sitemaps import month_sitemap_url
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +95,7 @@ def issue_urls(issue: Issue) -> list[str]:
 def publication_urls(publication, issues) -> list[str]:
     """The pages that list these issues of one publication: the home page, the paper's
     latest issue, its archive (first page, each issue's year and month, the list by number),
-    its feed, the sitemap,
+    its feed, the sitemap index, the sitemap of each issue's month and the people's sitemap,
     and the published issues just before and after each one (their neighbour links)."""
     slug = publication.slug
     archive = reverse("issues:archive", kwargs={"pub": slug})
@@ -103,10 +105,12 @@ def publication_urls(publication, issues) -> list[str]:
         archive,
         reverse("issues:numbers", kwargs={"pub": slug}),
         reverse("issues:feed", kwargs={"pub": slug}),
-        reverse("django.contrib.sitemaps.views.sitemap"),
+        reverse("sitemap"),
+        reverse("sitemap_people"),
     ]
     published = Issue.objects.published().of(publication)
     for issue in issues:
+        paths.append(month_sitemap_url(slug, issue.date))
         paths.append(f"{archive}?year={issue.date.year}")
         paths.append(f"{archive}?year={issue.date.year}&month={issue.date.month}")
         before = published.filter(date__lt=issue.date).order_by("-date").first()

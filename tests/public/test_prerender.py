@@ -51,8 +51,12 @@ class PrerenderOnPublishTests(TestCase):
             "/jinriluotang/issues/numbers/",
             "/jinriluotang/feed/",
             "/sitemap.xml",
+            "/sitemaps/jinriluotang/2024-12.xml",
+            "/sitemaps/people.xml",
         ]:
             self.assertIn(expected, urls)
+        # Only the issue's month's sitemap: the others did not change.
+        self.assertNotIn("/sitemaps/jinriluotang/2024-11.xml", urls)
         # Not this process's own copies: what a reader reaching another web process gets.
         clear_local_copies()
         for url in urls:
