@@ -57,10 +57,10 @@ def child(args):
     import django
 
     django.setup()
+    import json
+
     from django.db import connection
     from django.test import Client
-
-    import json
 
     paths = json.loads(Path(args.paths).read_text())
     paths["bare"] = ["/bench/bare/"] * args.urls
@@ -127,7 +127,15 @@ def main():
         json.dump(paths, file)
     env = serve.uncached_env()
     env.pop("BENCH_QUERY_HEADER")
-    argv = [sys.executable, "-m", "bench.profile_views", "--paths", file.name, "--urls", str(args.urls)]
+    argv = [
+        sys.executable,
+        "-m",
+        "bench.profile_views",
+        "--paths",
+        file.name,
+        "--urls",
+        str(args.urls),
+    ]
     argv += ["--kinds", args.kinds, "--top", str(args.top), "--sort", args.sort]
     if args.save:
         argv += ["--save", args.save]

@@ -1,7 +1,6 @@
 from django import template
 
-from articles import photos
-from articles import presentation
+from articles import photos, presentation
 from articles.presentation import display_punctuation, group_bylines
 
 register = template.Library()
