@@ -9,8 +9,9 @@ copy, DEBUG off, Django's test Client (the whole middleware stack). For each kin
 --urls different published URLs twice (the first pass warms compiled templates and the
 connection), and prints the median CPU time of the process per request (time.process_time:
 PostgreSQL's own time is in another process and is not counted; waiting for a core on a
-loaded machine is not counted either), the wall time, the queries, and the functions that
-took the most cumulative time under cProfile. ``--save DIR`` writes each page's HTML to
+loaded machine is not counted either), the wall time, the queries, the Python function calls
+per request (counted by cProfile in a second pass: a measure of the work that the machine's
+load does not change), and with --top the functions that took the most time under cProfile. ``--save DIR`` writes each page's HTML to
 DIR/<kind>-<n>.html, to compare the pages byte for byte before and after a change.
 """
 
@@ -70,17 +71,25 @@ def child(args):
     for kind in kinds:  # warm: templates compiled, connection open
         measure(client, paths[kind][:3], connection)
     print(f"load average {os.getloadavg()[0]:.2f}")
-    print(f"{'kind':<10}{'CPU ms':>8}{'wall ms':>9}{'queries':>9}{'× bare CPU':>12}")
-    bare_cpu = None
-    results = {}
+    print(
+        f"{'kind':<10}{'CPU ms':>8}{'wall ms':>9}{'queries':>9}{'× bare CPU':>12}"
+        f"{'calls':>8}{'× bare calls':>14}"
+    )
+    bare_cpu = bare_calls = None
     for kind in kinds:
         cpu, wall, queries, bodies = measure(client, paths[kind], connection)
+        # Python function calls per request (cProfile, a second pass): unlike CPU time, a
+        # count that the machine's load does not change.
+        profile = cProfile.Profile()
+        measure(client, paths[kind], connection, profile)
+        calls = pstats.Stats(profile).total_calls / len(paths[kind])
         median = statistics.median(cpu)
         bare_cpu = bare_cpu or median
-        results[kind] = (cpu, bodies)
+        bare_calls = bare_calls or calls
         print(
             f"{kind:<10}{median:>8.2f}{statistics.median(wall):>9.2f}"
             f"{statistics.median(queries):>9}{median / bare_cpu:>12.1f}"
+            f"{calls:>8.0f}{calls / bare_calls:>14.1f}"
         )
         if args.save and kind not in ("bare", "one-query"):
             out = Path(args.save)
