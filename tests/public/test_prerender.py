@@ -6,6 +6,7 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import TestCase, override_settings
 from django_tasks import default_task_backend
 
@@ -171,17 +172,26 @@ class PrerenderAfterTheResponseTests(TestCase):
         patcher = mock.patch.object(prerender, "render_into_cache", recording)
         patcher.start()
         self.addCleanup(patcher.stop)
-        self.addCleanup(request_finished.send, sender=None)  # never leave a request open
+        self.addCleanup(self.send, request_finished)  # never leave a request open
+
+    def send(self, signal):
+        """As the WSGI handler sends it; as Django's test client does, without closing the
+        test's database connection."""
+        signal.disconnect(close_old_connections)
+        try:
+            signal.send(sender=None)
+        finally:
+            signal.connect(close_old_connections)
 
     @override_settings(TASKS=IMMEDIATE)
     def test_in_a_request_the_pages_render_when_the_response_is_closed(self):
         # As the WSGI handler does: request_started, the view, then request_finished when
         # the server closes the response.
-        request_started.send(sender=None)
+        self.send(request_started)
         with self.captureOnCommitCallbacks(execute=True):
             issue_services.publish_issue(issue=self.issue, by=self.desk.chief)
         self.assertEqual(self.rendered, [])
-        request_finished.send(sender=None)
+        self.send(request_finished)
         self.assertEqual(len(self.rendered), 1)
         self.assertIn("/jinriluotang/issues/119/", self.rendered[0])
         clear_local_copies()
@@ -196,12 +206,12 @@ class PrerenderAfterTheResponseTests(TestCase):
 
     def test_with_a_worker_the_task_is_queued_at_commit_even_in_a_request(self):
         default_task_backend.results.clear()
-        request_started.send(sender=None)
+        self.send(request_started)
         with self.captureOnCommitCallbacks(execute=True):
             issue_services.publish_issue(issue=self.issue, by=self.desk.chief)
         self.assertEqual(
             [result.args for result in default_task_backend.results], [[[self.issue.pk]]]
         )
-        request_finished.send(sender=None)
+        self.send(request_finished)
         self.assertEqual(len(default_task_backend.results), 1)
         self.assertEqual(self.rendered, [])
