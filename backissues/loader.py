@@ -24,12 +24,20 @@ Decisions where the format or the models leave room (they are also in the README
   every page file is the one stored (SHA-256). Each page PDF gives the page's renditions,
   words and regions (backissues/pages.py); regions drawn by hand survive a re-import for an
   article whose text did not change. Pages kept with a PDF scan get their regions again.
+* Photos' images (``![](photos/118-1.jpg)``, backissues/images.py) are part of the issue too:
+  it is unchanged only when every photo has the image it had (SHA-256 of the original), a
+  photo without an image line comparing equal to a stored one without an image, or to any
+  when its page has a PDF (whose picture the bundle import takes). Every image is decoded with
+  the upload check before anything is written; one that is refused refuses the issue at its
+  image line. Originals are stored under content-hashed names and rendered once
+  (``refresh_renditions`` finds an unchanged image's renditions and decodes nothing).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import io
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,9 +50,11 @@ from django.utils.text import slugify
 from pypinyin import lazy_pinyin
 
 from articles.models import Article, Byline, Photo, Region
+from articles.photos import verify_photo_file
 from backissues import pages as page_files_service
 from backissues.epaper_inputs import article_key, page_inputs
-from backissues.exporter import issue_to_data
+from backissues.exporter import issue_photos, issue_to_data, issues_for_export
+from backissues.images import EXTENSIONS, ImageFile, photos_in_text_order, stored_sha256
 from backissues.textformat import ArticleData, IssueData, LineError, PhotoData, to_dict
 from issues.dates import weekday_name
 from issues.models import Issue, LayoutCredit, Page, Publication
@@ -89,12 +99,20 @@ def load_issue(
     publish: bool = True,
     page_files: dict[int, page_files_service.PageFile] | None = None,
     saved: page_files_service.SavedFiles | None = None,
+    image_files: dict[str, ImageFile] | None = None,
 ) -> LoadResult:
     """Write ``data`` to the database, or find it there already; see the module docstring.
 
-    Raises LoadError for an issue the database cannot take (nothing is written then).
+    ``image_files`` holds the files the photos' image lines name (``read_image_files``).
+    Raises LoadError for an issue the database cannot take (nothing is written then; the
+    files stored meanwhile are listed in ``saved``, for the caller to delete on rollback).
     """
     _check_lengths(data)
+    image_files = image_files or {}
+    saved = saved if saved is not None else page_files_service.SavedFiles()
+    for photo in photos_in_text_order(data):
+        if photo.image and photo.image not in image_files:
+            raise LoadError(f"image {photo.image} was not read", photo.image_line)
     publication, newest = _publication(data)
     incoming = normalized(data)
     existing = (
@@ -109,8 +127,11 @@ def load_issue(
             same_files = all(
                 stored.get(number) == page_file.sha256 for number, page_file in page_files.items()
             )
-        if same_files and to_dict(issue_to_data(existing), full=True) == to_dict(
-            incoming, full=True
+        stored = issues_for_export().get(pk=existing.pk)
+        if (
+            same_files
+            and to_dict(issue_to_data(stored), full=True) == to_dict(incoming, full=True)
+            and _same_images(stored, incoming, image_files, page_files or {})
         ):
             return LoadResult("unchanged", existing)
         if not replace:
@@ -128,6 +149,7 @@ def load_issue(
             f"{publication.name} already has an issue dated {data.date.isoformat()}: "
             f"总第{same_date}期, not 总第{data.number}期"
         )
+    suffixes = _verified_images(incoming, image_files)
     if newest:
         _update_masthead(publication, incoming)
 
@@ -225,6 +247,9 @@ def load_issue(
                 _photo(photo_data, order, people, article=article)
                 for order, photo_data in enumerate(article_data.photos)
             )
+    for row, given in zip(photos, photos_in_text_order(incoming), strict=True):
+        if given.image:
+            _attach_image(row, image_files[given.image], suffixes, saved)
     Byline.objects.bulk_create(bylines)
     Photo.objects.bulk_create(photos)
     # bulk_create sends no signals: index the issue's articles for search in one go.
@@ -244,6 +269,65 @@ def load_issue(
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _photos_and_pages(data: IssueData):
+    """Each photo in text order with the pages it may sit on (its article's pages)."""
+    for page in data.pages:
+        for photo in page.photos:
+            yield photo, {page.number}
+        for article in page.articles:
+            for photo in article.photos:
+                yield photo, set(article.pages)
+
+
+def _same_images(
+    stored: Issue,
+    incoming: IssueData,
+    image_files: dict[str, ImageFile],
+    page_files: dict[int, page_files_service.PageFile],
+) -> bool:
+    """Does every photo have the image the file gives it? (Called once the texts are equal,
+    so the photos pair up.) A photo without an image line on a page with a PDF takes its
+    picture from the PDF, which is compared as a page file."""
+    pdf_pages = {number for number, page_file in page_files.items() if page_file.is_pdf}
+    pdf_pages.update(page.number for page in stored.pages.all() if page.scan and page.scan_is_pdf)
+    rows = issue_photos(stored)
+    for (photo, pages), row in zip(_photos_and_pages(incoming), rows, strict=True):
+        wanted = image_files[photo.image].sha256 if photo.image else None
+        if wanted is None and pages & pdf_pages:
+            continue
+        if wanted != stored_sha256(row):
+            return False
+    return True
+
+
+def _verified_images(data: IssueData, image_files: dict[str, ImageFile]) -> dict[str, str]:
+    """Decode every image the issue names with the upload check, before anything is written;
+    the file extension each is stored with, by name. LoadError at the first refused one."""
+    suffixes: dict[str, str] = {}
+    for photo in photos_in_text_order(data):
+        if not photo.image or photo.image in suffixes:
+            continue
+        try:
+            info = verify_photo_file(io.BytesIO(image_files[photo.image].data))
+        except ValidationError as refused:
+            reason = "; ".join(str(message) for message in refused.messages)
+            raise LoadError(f"image {photo.image} is refused: {reason}", photo.image_line) from None
+        suffixes[photo.image] = EXTENSIONS.get(info.media_type, ".img")
+    return suffixes
+
+
+def _attach_image(
+    photo: Photo,
+    image: ImageFile,
+    suffixes: dict[str, str],
+    saved: page_files_service.SavedFiles,
+) -> None:
+    """The original under its content's name, and its renditions (made once per content)."""
+    digest = image.sha256
+    photo.image.name = saved.save(f"photos/{digest[:2]}/{digest}{suffixes[image.name]}", image.data)
+    saved.render(photo)
 
 
 def _manual_regions(issue: Issue) -> dict[tuple[str, str, int], list]:

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from desk import confirm, history, scheduling, steps, workflow
-from desk.admin.common import SearchTermMixin, status_badge
+from desk.admin.common import ReadOnlyAdminMixin, SearchTermMixin, status_badge
+from desk.views import history as history_views
 from desk.views import layout as layout_views
 from desk.views.confirm import confirm_step
 from desk.views.report import report_page
 from desk.views.signoff import signoff_page
-from issues.models import Issue, LayoutCredit, Page, Publication
+from issues.models import Issue, IssueCorrection, LayoutCredit, Page, Publication
 
 
 class SponsorsField(forms.CharField):
@@ -303,6 +304,9 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
             return HttpResponseRedirect(next_url)
         return HttpResponseRedirect(reverse("admin:issues_issue_change", args=[issue.pk]))
 
+    def history_view(self, request, object_id, extra_context=None):
+        return history_views.issue_history(self, request, object_id)
+
     def layout_view(self, request, object_id):
         """组版's page plan (desk/views/layout.py)."""
         issue = self._visible(request, object_id)
@@ -319,6 +323,22 @@ class PageAdmin(SearchTermMixin, admin.ModelAdmin):
     search_fields = ["name", "issue__number"]
     autocomplete_fields = ["issue"]
 
+    def history_view(self, request, object_id, extra_context=None):
+        return history_views.page_history(self, request, object_id)
+
     @admin.display(description=_("scan"))
     def has_scan(self, page):
         return gettext("yes") if page.scan else gettext("no")
+
+
+@admin.register(IssueCorrection)
+class IssueCorrectionAdmin(SearchTermMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A record of the corrections of published issues; they are made through the desk
+    (a changed masthead, staff or photo news of a published issue, with a note)."""
+
+    list_display = ["issue", "created_at", "created_by"]
+    list_select_related = ["issue__publication", "created_by"]
+    date_hierarchy = "created_at"
+    search_fields = ["note"]
+    fields = ["issue", "note", "created_at", "created_by"]
+    readonly_fields = fields
