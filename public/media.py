@@ -9,7 +9,7 @@ Every name in the default storage is one of these kinds, or nobody outside the d
 | `pages/<xx>/<sha256>.pdf` (`.jpg`, `.png` …)   | page files of imported bundles | everyone     |
 | `issues/<xx>/<sha256>.pdf`                     | whole issues merged into a PDF | everyone     |
 | `scans/<year>/<name>`                          | page scans uploaded at the desk| whoever may see the page |
-| `photos/<year>/<name>`                         | photo originals (EXIF, GPS)    | staff only   |
+| `photos/<year>/<name>`, `photos/<xx>/<sha256>` | photo originals (EXIF, GPS)    | staff only   |
 
 The first four are content-addressed (the name is the hash of the bytes, so a file never
 changes under its name): public and cached for a year, `immutable`, and with S3 they are
@@ -74,7 +74,7 @@ _KINDS = [
     (re.compile(rf"pages/{_HEX64}\.(?:pdf|jpg|png|webp)"), "page file"),
     (re.compile(rf"issues/{_HEX64}\.pdf"), "issue pdf"),
     (re.compile(rf"scans/[0-9]{{4}}/{_FILE}"), "desk scan"),
-    (re.compile(rf"photos/[0-9]{{4}}/{_FILE}"), "photo original"),
+    (re.compile(rf"photos/(?:[0-9]{{4}}|[0-9a-f]{{2}})/{_FILE}"), "photo original"),
 ]
 _ACCESS = {
     "rendition": Access.PUBLIC,

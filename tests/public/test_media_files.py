@@ -159,6 +159,13 @@ class ReaderMediaTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Cache-Control"], "private, no-store")
         self.assertEqual(response["Content-Type"], "image/jpeg")
+        # An original imported with a back issue is stored by its hash: staff only too.
+        imported = default_storage.save(f"photos/ab/{'ab' * 32}.jpg", ContentFile(samples.jpeg()))
+        Photo.objects.filter(pk=self.photo.pk).update(image=imported)
+        self.assertEqual(self.client.get(default_storage.url(imported)).status_code, 200)
+        self.client.logout()
+        self.assertEqual(self.client.get(default_storage.url(imported)).status_code, 404)
+        self.client.force_login(factories.user("zuban", groups=["组版"]))
         # Even staff get only the files that are a photo's.
         stray = default_storage.save("photos/2026/stray.jpg", ContentFile(samples.jpeg()))
         self.assertEqual(self.client.get(default_storage.url(stray)).status_code, 404)
