@@ -2,12 +2,15 @@
 
 import re
 
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from desk.workflow import WorkflowError
+from people.validators import no_control_characters
 
 # Control characters (C0, DEL, C1): never part of a name or a headline anyone searches for, and
 # PostgreSQL refuses a NUL in any query parameter (DataError, a 500).
@@ -97,3 +100,14 @@ class DeskDoorMixin:
 def correction_note(request) -> str:
     """The correction note a change or delete page posted ("" if none)."""
     return request.POST.get("correction_note", "")
+
+
+def correction_note_field(help_text):
+    """The form field for that note: optional (the service says when it is needed)."""
+    return forms.CharField(
+        label=_("correction note"),
+        required=False,
+        validators=[no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=help_text,
+    )
