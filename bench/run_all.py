@@ -19,6 +19,7 @@ SCRIPTS = [
     "parse_linear",
     "photos",
     "epaper_regions",
+    "import_bundles",
     "search",
     "serve",
     "inprocess",
@@ -38,6 +39,7 @@ QUICK = {
     "parse_linear": ["--quick"],
     "photos": ["--photos", "5", "--baseline", "2"],
     "epaper_regions": ["--runs", "1"],
+    "import_bundles": ["--issues", "3"],
     "flood": ["--requests", "100"],
 }
 
