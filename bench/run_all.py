@@ -18,6 +18,7 @@ SCRIPTS = [
     "import_archive",
     "parse_linear",
     "photos",
+    "import_photos",
     "epaper_regions",
     "search",
     "serve",
@@ -33,6 +34,7 @@ QUICK = {
     "inprocess": ["--urls", "30", "--rounds", "1"],
     "parse_linear": ["--quick"],
     "photos": ["--photos", "5", "--baseline", "2"],
+    "import_photos": ["--issues", "5"],
     "epaper_regions": ["--runs", "1"],
     "flood": ["--requests", "100"],
 }
