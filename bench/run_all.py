@@ -23,6 +23,7 @@ SCRIPTS = [
     "serve",
     "inprocess",
     "flood",
+    "login_guessing",
 ]
 # The options of each script's quick run. search.py is left out of quick runs: it reads a
 # 200,000-article database that takes half an hour to build (and a smaller --articles would
@@ -35,6 +36,7 @@ QUICK = {
     "photos": ["--photos", "5", "--baseline", "2"],
     "epaper_regions": ["--runs", "1"],
     "flood": ["--requests", "100"],
+    "login_guessing": ["--seconds", "3", "--rounds", "1"],
 }
 
 
