@@ -4,20 +4,24 @@ how many guesses are checked before django-axes locks the login?
     python bench/login_guessing.py [--database-url URL] [--redis-url URL] [--port 8644]
                                    [--seconds 15] [--rounds 2] [--attackers 4] [--readers 4]
 
-It makes (once) a PostgreSQL database with the sample issue and a staff login, then runs two
+It makes (once) a PostgreSQL database with the sample issue and a staff login, then runs three
 gunicorns with 2 sync workers each on loopback, DEBUG off, Redis as the page cache, the real
-password hasher (PBKDF2): one as in production (django-axes on), one with axes off (what
-issue 11 found: every guess is checked). In each round, for --seconds each:
+password hasher (PBKDF2): one as in production (django-axes on and the login rate limit,
+newsroom/ratelimit.py, LOGIN_POST_RATE a minute), one with axes on but the rate limit off
+(LOGIN_POST_RATE=0), one with both off (what issue 11 found: every guess is checked). In each
+round, for --seconds each:
 
 1. baseline: wrk with --readers connections on the cached issue page, nothing else;
-2. axes on: --attackers clients POST wrong passwords to /admin/login/ (each GETs the form
+2. limit on: --attackers clients POST wrong passwords to /admin/login/ (each GETs the form
    once for its CSRF cookie and token), cycling over four user names; once the login answers
    429 (locked), the same wrk runs while they go on guessing;
-3. axes off: the same guessing on the other server (nothing ever locks), with the same wrk.
+3. axes only: the same on the server without the rate limit;
+4. axes off: the same guessing on the last server (nothing ever locks), with the same wrk.
 
 It prints the readers' requests/s, p50 and p99 in each phase, and of the guesses: how many
 were checked (the form came back: 200) before the first 429 and in all, refused as locked
-(429), how long the lock-out took to come, and how long an attempt took. After each axes-on phase the right password is tried once: locked, it gets a 429.
+(429; of those, by the rate limit: the ones with Retry-After), how long the lock-out took to
+come, and how long an attempt took. After each axes-on phase the right password is tried once: locked, it gets a 429.
 The lock-outs are reset (axes_reset) before each phase. Figures are relative to the baseline
 of the same round, on the same loaded machine.
 """
@@ -50,7 +54,7 @@ USERNAMES = [USER, "admin", "bianji", "zuban"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def environment(args, axes: bool) -> dict:
+def environment(args, axes: bool, rate_limit: bool = True) -> dict:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -64,6 +68,7 @@ def environment(args, axes: bool) -> dict:
         TASKS_BACKEND="immediate",
         DJANGO_LOG_LEVEL="ERROR",
         BENCH_AXES_OFF="0" if axes else "1",
+        LOGIN_POST_RATE=str(args.rate) if rate_limit else "0",
         # X-Bench-Queries on every response (bench/serve.py's probe reads it; 0 when cached).
         BENCH_QUERY_HEADER="1",
     )
@@ -103,6 +108,7 @@ class Attacker(threading.Thread):
         self.stop = stop
         self.log = log  # [(seconds since the epoch, status)], appended by every attacker
         self.seconds: list[float] = []
+        self.limited = 0  # 429s from the rate limit (they carry Retry-After; axes' do not)
         self.cookie = self.token = ""
 
     def fetch_form(self):
@@ -135,6 +141,8 @@ class Attacker(threading.Thread):
                 status = response.status
         except urllib.error.HTTPError as error:
             status = error.code
+            if status == 429 and error.headers.get("Retry-After"):
+                self.limited += 1
         self.seconds.append(time.perf_counter() - started)
         if status == 403:  # the CSRF cookie went stale: a new form next time
             self.token = ""
@@ -203,6 +211,7 @@ def phase(port, readers, seconds, attackers, attack_port=None, until_locked=0):
         "guesses_per_s": len(during) / window if window else 0.0,
         "during_checked": during.count(200),
         "locked": after.count(429),
+        "limited": sum(t.limited for t in threads),
         "other": len(after) - after.count(200) - after.count(429),
         "attempt_ms": 1000 * statistics.median(attempt_seconds) if attempt_seconds else 0.0,
     }
@@ -241,36 +250,45 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--attackers", type=int, default=4)
     parser.add_argument("--readers", type=int, default=4, help="wrk connections")
+    parser.add_argument("--rate", type=int, default=10, help="LOGIN_POST_RATE of the first server")
     args = parser.parse_args()
 
-    on_env, off_env = environment(args, axes=True), environment(args, axes=False)
+    on_env = environment(args, axes=True)
+    axes_env = environment(args, axes=True, rate_limit=False)
+    off_env = environment(args, axes=False, rate_limit=False)
     prepare(args, on_env)
     rows = []
     with (
-        Gunicorn("axes on", PY, WSGI_APPLICATION, ROOT, on_env, args.port) as on,
-        Gunicorn("axes off", PY, WSGI_APPLICATION, ROOT, off_env, args.port + 1) as off,
+        Gunicorn("limit on", PY, WSGI_APPLICATION, ROOT, on_env, args.port) as on,
+        Gunicorn("axes only", PY, WSGI_APPLICATION, ROOT, axes_env, args.port + 1) as axes,
+        Gunicorn("axes off", PY, WSGI_APPLICATION, ROOT, off_env, args.port + 2) as off,
     ):
         urllib.request.urlopen(f"http://127.0.0.1:{on.port}{PAGE}").read()  # cached now
         for n in range(1, args.rounds + 1):
             manage(on_env, "axes_reset")
             base = phase(on.port, args.readers, args.seconds, 0)
             manage(on_env, "axes_reset")
-            guarded = phase(on.port, args.readers, args.seconds, args.attackers, until_locked=300)
-            locked_out_right = right_password_status(on.port)
-            refused_ms, page_ms = sequential_costs(on.port)
+            limited = phase(on.port, args.readers, args.seconds, args.attackers, until_locked=300)
+            limited_ms, page_ms = sequential_costs(on.port)
+            manage(on_env, "axes_reset")
+            guarded = phase(axes.port, args.readers, args.seconds, args.attackers, until_locked=300)
+            locked_out_right = right_password_status(axes.port)
+            refused_ms, _ = sequential_costs(axes.port)
             manage(on_env, "axes_reset")
             unguarded = phase(off.port, args.readers, args.seconds, args.attackers)
             manage(on_env, "axes_reset")
             for name, figures in [
                 ("baseline", base),
-                ("axes on", guarded),
+                ("limit on", limited),
+                ("axes only", guarded),
                 ("axes off", unguarded),
             ]:
                 rows.append((n, name, figures))
             print(
                 f"round {n}: the right password after the lock-out answered {locked_out_right}; "
-                f"one at a time, a refused guess takes {refused_ms:.1f} ms (median of 20, its "
-                f"form once before), the cached page {page_ms:.1f} ms",
+                f"one at a time (median of 20, the form once before), a guess refused by the "
+                f"rate limit takes {limited_ms:.1f} ms, one refused by axes {refused_ms:.1f} ms, "
+                f"the cached page {page_ms:.1f} ms",
                 flush=True,
             )
 
@@ -282,7 +300,7 @@ def main():
     print(
         f"{'round':>5} {'phase':<9} {'req/s':>7} {'vs base':>8} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'guesses (checked)':>18} {'in wrk window (checked)':>24} {'guesses/s':>9} "
-        f"{'locked 429':>10} "
+        f"{'429 (limit)':>14} "
         f"{'to lock-out':>11} {'attempt ms':>10}"
     )
     baseline = {}
@@ -295,7 +313,7 @@ def main():
         print(
             f"{n:>5} {name:<9} {f['rps']:>7.0f} {ratio:>7.2f}x {f['p50']:>8.1f} {f['p99']:>8.1f} "
             f"{total:>9} ({f['checked']:>5}) {f['during']:>15} ({f['during_checked']:>5}) "
-            f"{f['guesses_per_s']:>9.1f} {f['locked']:>10} {lock:>11} {f['attempt_ms']:>10.0f}"
+            f"{f['guesses_per_s']:>9.1f} {f['locked']:>6} ({f['limited']:>5}) {lock:>11} {f['attempt_ms']:>10.0f}"
             + (f"  ({f['other']} other)" if f["other"] else "")
         )
         if f["checked_before_lock"] is not None:

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a flood of login POSTs is refused before any session, database or template work.
+    "newsroom.ratelimit.LoginPostRateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.security.PermissionsPolicyMiddleware",
@@ -123,6 +125,10 @@ AXES_LOCKOUT_CALLABLE = "newsroom.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
 # How many load balancers in front add to X-Forwarded-For (0: use the connection's address).
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+# Before any of that (newsroom/ratelimit.py): more than LOGIN_POST_RATE POSTs to the login from
+# one address in LOGIN_POST_WINDOW seconds get an immediate 429 (counted in the cache; 0: off).
+LOGIN_POST_RATE = env.int("LOGIN_POST_RATE", default=10)
+LOGIN_POST_WINDOW = env.int("LOGIN_POST_WINDOW", default=60)
 
 ROOT_URLCONF = "newsroom.urls"
 
