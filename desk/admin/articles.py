@@ -55,6 +55,16 @@ class ArticleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and cleaned.get("expected_version") is not None:
+            # Not while an import rewrites the issue: refused now, with the edit still in
+            # the form, rather than waiting on its row locks.
+            try:
+                workflow.refuse_while_importing(
+                    Issue.objects.select_related("publication")
+                    .filter(pages__articles=self.instance.pk)
+                    .first()
+                )
+            except workflow.IssueBeingImported as refused:
+                raise ValidationError(str(refused), code="importing") from None
             # Locked until the admin's transaction ends: nobody saves between this check
             # and our save.
             current = Article.objects.select_for_update().get(pk=self.instance.pk)
