@@ -18,8 +18,12 @@ Decisions where the format or the models leave room (they are also in the README
   ``ready`` (待签发), articles ``placed`` (已组版) — the state publishing moves from.
 * An issue is the same issue when its publication and cumulative number match. It is
   unchanged when its export equals the incoming data (after the normalisations above);
-  otherwise it is refused unless ``replace`` is given, and then its articles, photos and
-  layout credits are rebuilt. Pages with the same number are kept, so uploaded scans survive.
+  otherwise it is refused unless ``replace`` is given. A replace keeps every article it can
+  match, with its id and what the desk did to it, and refuses where the file contradicts the
+  desk (``force`` takes the file's version); see backissues/replace.py. Layout credits are
+  rebuilt. Pages with the same number are kept, so uploaded scans survive.
+* Each issue is imported under a lock of its publication and number (issues/locks.py): two
+  imports of one issue run one after the other, and the desk refuses saves on it meanwhile.
 * A bundle's page files (``page_files``) are part of the issue: it is unchanged only when
   every page file is the one stored (SHA-256). Each page PDF gives the page's renditions,
   words and regions (backissues/pages.py); regions drawn by hand survive a re-import for an
