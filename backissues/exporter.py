@@ -84,6 +84,17 @@ def issue_to_data(issue: Issue) -> IssueData:
     )
 
 
+def issue_photos(issue: Issue) -> list[Photo]:
+    """The issue's photos in the order ``issue_to_data`` lists them (each page's standalone
+    photos, then its articles' photos); ``issue`` from ``issues_for_export()``."""
+    photos: list[Photo] = []
+    for page in issue.pages.all():
+        photos.extend(page.photos.all())
+        for article in page.articles.all():
+            photos.extend(article.photos.all())
+    return photos
+
+
 def _article(article: Article) -> ArticleData:
     return ArticleData(
         headline=article.headline,

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import io
 import re
 import zoneinfo
 from collections.abc import Iterable
@@ -49,10 +50,12 @@ from django.utils.text import slugify
 from pypinyin import lazy_pinyin
 
 from articles.models import Article, Byline, Correction, Photo, Region, RetiredArticle
+from articles.photos import verify_photo_file
 from backissues import pages as page_files_service
 from backissues import replace as replace_merge
 from backissues.epaper_inputs import article_key, page_inputs
-from backissues.exporter import issue_to_data
+from backissues.exporter import issue_photos, issue_to_data, issues_for_export
+from backissues.images import EXTENSIONS, ImageFile, photos_in_text_order, stored_sha256
 from backissues.textformat import ArticleData, IssueData, LineError, PhotoData, to_dict
 from issues.dates import weekday_name
 from issues.locks import lock_issue_import, lock_names, lock_publication_name
@@ -101,14 +104,22 @@ def load_issue(
     publish: bool = True,
     page_files: dict[int, page_files_service.PageFile] | None = None,
     saved: page_files_service.SavedFiles | None = None,
+    image_files: dict[str, ImageFile] | None = None,
 ) -> LoadResult:
     """Write ``data`` to the database, or find it there already; see the module docstring.
 
-    Raises LoadError for an issue the database cannot take (nothing is written then), and
-    ReplaceRefused (a LoadError) when replacing would undo what the desk did, unless
+    ``image_files`` holds the files the photos' image lines name (``read_image_files``).
+    Raises LoadError for an issue the database cannot take (nothing is written then; the
+    files stored meanwhile are listed in ``saved``, for the caller to delete on rollback),
+    and ReplaceRefused (a LoadError) when replacing would undo what the desk did, unless
     ``force``.
     """
     _check_lengths(data)
+    image_files = image_files or {}
+    saved = saved if saved is not None else page_files_service.SavedFiles()
+    for photo in photos_in_text_order(data):
+        if photo.image and photo.image not in image_files:
+            raise LoadError(f"image {photo.image} was not read", photo.image_line)
     # One import of an issue at a time; desk saves on it are refused meanwhile (issues.locks).
     lock_issue_import(data.publication.name, data.number)
     publication, newest = _publication(data)
@@ -125,8 +136,11 @@ def load_issue(
             same_files = all(
                 stored.get(number) == page_file.sha256 for number, page_file in page_files.items()
             )
-        if same_files and to_dict(issue_to_data(existing), full=True) == to_dict(
-            incoming, full=True
+        stored = issues_for_export().get(pk=existing.pk)
+        if (
+            same_files
+            and to_dict(issue_to_data(stored), full=True) == to_dict(incoming, full=True)
+            and _same_images(stored, incoming, image_files, page_files or {})
         ):
             return LoadResult("unchanged", existing)
         if not (replace or force):
@@ -145,6 +159,7 @@ def load_issue(
             f"总第{same_date}期, not 总第{data.number}期"
         )
 
+    suffixes = _verified_images(incoming, image_files)
     status = Issue.Status.PUBLISHED if publish else Issue.Status.READY
     plan = _plan(existing, incoming, status) if existing is not None else _Plan()
     if plan.conflicts and not force:
@@ -218,6 +233,7 @@ def load_issue(
     for number in sorted(set(pages_by_number) - wanted):
         pages_by_number.pop(number).delete()  # its photo news go with it
     page_photo_count = _write_page_photos(plan, incoming, pages_by_number, people, force=force)
+    _attach_file_images(plan, incoming, pages_by_number, rows, image_files, suffixes, saved)
     # bulk_create sends no signals: index the issue's articles for search in one go.
     index_articles(article.pk for article in rows)
 
@@ -729,6 +745,102 @@ def _retire(plan: _Plan, rows: list[Article]) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _photos_and_pages(data: IssueData):
+    """Each photo in text order with the pages it may sit on (its article's pages)."""
+    for page in data.pages:
+        for photo in page.photos:
+            yield photo, {page.number}
+        for article in page.articles:
+            for photo in article.photos:
+                yield photo, set(article.pages)
+
+
+def _same_images(
+    stored: Issue,
+    incoming: IssueData,
+    image_files: dict[str, ImageFile],
+    page_files: dict[int, page_files_service.PageFile],
+) -> bool:
+    """Does every photo have the image the file gives it? (Called once the texts are equal,
+    so the photos pair up.) A photo without an image line on a page with a PDF takes its
+    picture from the PDF, which is compared as a page file."""
+    pdf_pages = {number for number, page_file in page_files.items() if page_file.is_pdf}
+    pdf_pages.update(page.number for page in stored.pages.all() if page.scan and page.scan_is_pdf)
+    rows = issue_photos(stored)
+    for (photo, pages), row in zip(_photos_and_pages(incoming), rows, strict=True):
+        wanted = image_files[photo.image].sha256 if photo.image else None
+        if wanted is None and pages & pdf_pages:
+            continue
+        if wanted != stored_sha256(row):
+            return False
+    return True
+
+
+def _verified_images(data: IssueData, image_files: dict[str, ImageFile]) -> dict[str, str]:
+    """Decode every image the issue names with the upload check, before anything is written;
+    the file extension each is stored with, by name. LoadError at the first refused one."""
+    suffixes: dict[str, str] = {}
+    for photo in photos_in_text_order(data):
+        if not photo.image or photo.image in suffixes:
+            continue
+        try:
+            info = verify_photo_file(io.BytesIO(image_files[photo.image].data))
+        except ValidationError as refused:
+            reason = "; ".join(str(message) for message in refused.messages)
+            raise LoadError(f"image {photo.image} is refused: {reason}", photo.image_line) from None
+        suffixes[photo.image] = EXTENSIONS.get(info.media_type, ".img")
+    return suffixes
+
+
+def _attach_image(
+    photo: Photo,
+    image: ImageFile,
+    suffixes: dict[str, str],
+    saved: page_files_service.SavedFiles,
+) -> None:
+    """The original under its content's name, and its renditions (made once per content)."""
+    digest = image.sha256
+    photo.image.name = saved.save(f"photos/{digest[:2]}/{digest}{suffixes[image.name]}", image.data)
+    saved.render(photo)
+
+
+def _attach_file_images(plan, incoming, pages_by_number, rows, image_files, suffixes, saved):
+    """Give each photo the image its file's image line names (``![](photos/…)``), by its
+    place among its article's or page's photos. A photo whose image was uploaded at the desk
+    keeps it (the report says so)."""
+    if not image_files:
+        return
+    owners: list[tuple[list[PhotoData], list[Photo]]] = []
+    article_rows: dict[int, list[Photo]] = {}
+    page_rows: dict[int, list[Photo]] = {}
+    issue_pages = {page.pk: number for number, page in pages_by_number.items()}
+    for photo in Photo.objects.filter(article__in=rows).order_by("order", "id"):
+        article_rows.setdefault(photo.article_id, []).append(photo)  # type: ignore[arg-type]
+    for photo in Photo.objects.filter(page__in=list(pages_by_number.values())).order_by(
+        "order", "id"
+    ):
+        page_rows.setdefault(issue_pages[photo.page_id], []).append(photo)
+    index = 0
+    for page_data in incoming.pages:
+        owners.append((page_data.photos, page_rows.get(page_data.number, [])))
+        for article_data in page_data.articles:
+            article = rows[index]
+            index += 1
+            owners.append((article_data.photos, article_rows.get(article.pk, [])))
+    changed = []
+    for given_photos, photo_rows in owners:
+        for given, row in zip(given_photos, photo_rows, strict=False):
+            if not given.image:
+                continue
+            image = image_files[given.image]
+            if stored_sha256(row) == image.sha256 or _uploaded(row):
+                continue
+            _attach_image(row, image, suffixes, saved)
+            changed.append(row)
+    if changed:
+        Photo.objects.bulk_update(changed, ["image", "renditions"])
 
 
 def _manual_regions(issue: Issue) -> dict[tuple[int, str, int], list]:

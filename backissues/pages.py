@@ -28,6 +28,7 @@ from backissues.epaper_inputs import PageInput, article_key
 from epaper.pdf import PagePdf, UnsafePdf, validate_pdf
 from epaper.regions import find_regions
 from epaper.render import THUMBNAIL_WIDTH, WIDTHS, Rendition, render_page, to_webp
+from imaging.renditions import delete_files, manifest_files
 from issues.models import Page
 
 PAGE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".webp")
@@ -58,9 +59,17 @@ class PageFile:
 
 @dataclass
 class SavedFiles:
-    """The storage names this import created: deleted again if its transaction rolls back."""
+    """The storage names this import created: deleted again if its transaction rolls back.
+    Photos' renditions made by :meth:`render` go too, unless a stored photo uses them."""
 
     names: list[str] = field(default_factory=list)
+    manifests: list[dict] = field(default_factory=list)
+
+    def render(self, photo: Photo) -> None:
+        """``refresh_renditions(photo)``, remembering its renditions for ``delete_all``."""
+        refresh_renditions(photo)
+        if photo.renditions:
+            self.manifests.append(photo.renditions)
 
     def save(self, name: str, data: bytes) -> str:
         if default_storage.exists(name):
@@ -73,6 +82,11 @@ class SavedFiles:
         for name in self.names:
             default_storage.delete(name)
         self.names.clear()
+        for manifest in self.manifests:
+            # Content-addressed: the same renditions may serve a photo stored before.
+            if not Photo.objects.filter(renditions__sha256=manifest["sha256"]).exists():
+                delete_files(default_storage, manifest_files(manifest))
+        self.manifests.clear()
 
 
 def page_folder(text_file: Path) -> Path | None:
@@ -289,7 +303,7 @@ def store_regions(
                 digest = hashlib.sha256(data).hexdigest()
                 photo.image.name = saved.save(f"photos/{digest[:2]}/{digest}.{extension}", data)
                 # Readers get only renditions (bulk_update skips Photo.save, which makes them).
-                refresh_renditions(photo)
+                saved.render(photo)
                 changed_photos.append(photo)
         if changed_photos:
             Photo.objects.bulk_update(changed_photos, ["image", "renditions"])

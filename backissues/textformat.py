@@ -54,6 +54,15 @@ surrounding whitespace or blank lines, or a dateline without a byline; it raises
 photo whose photographer is not 2-4 CJK characters (the format knows a photo only by its credit)
 rather than write text that reads back differently. Continuation text for a page missing from
 the issue is written under a new page marker so that no text is lost.
+
+Images (docs/issue-format.md, Additions): a line ``![](photos/118-1.jpg)`` always starts a block
+of its own; the caption may follow on the next line of the same block (as ``render()`` writes
+it) or as the next block. Either way the next thing read must be a photo caption, else the
+image line is refused with its line. The path is kept as written in ``PhotoData.image`` (the
+loader reads the file, relative to the issue file); an absolute path, a ``..`` step, a
+backslash or an empty step is refused. Text in the brackets (Markdown's alt text) is not
+read: a warning says so. The image is not part of the JSON form (``image`` there is only
+true/false, added by the exporter): two issues compare by their images' content instead.
 """
 
 from __future__ import annotations
@@ -127,6 +136,10 @@ class PhotoData:
     photographer: str = ""
     photographer_role: str = ""
     line: int | None = field(default=None, compare=False)
+    # The image file as the text names it (``![](photos/118-1.jpg)``), relative to the text
+    # file; "" for a caption-only photo. ``image_line`` is where the text names it.
+    image: str = ""
+    image_line: int | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -227,6 +240,8 @@ _METADATA = re.compile(r"^([^\s:：()（）#]{1,12})\s*[:：]\s*(.*)$", re.DOTAL
 # `## 标题` directly followed by `### 副题` (no blank line) is a headline and its subheadline.
 _HEADLINE_LINE = re.compile(r"^##[ \t]")
 _SUBHEADLINE_AFTER = re.compile(r"^###[ \t]")
+# `![](photos/118-1.jpg)`: the image of the photo whose caption follows.
+_IMAGE_LINE = re.compile(r"^!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<path>[^()\s]+)\s*\)$")
 # What the masthead may print as 电子版 and 投稿邮箱 (checked where the key is read).
 _EPAPER_URL = re.compile(r"^https?://[^\s/?#<>\"]+[^\s<>\"]*$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^\s@<>()\[\],;:\"]+@[^\s@<>()\[\],;:\"]+\.[^\s@<>()\[\],;:\".]+$")
@@ -292,13 +307,17 @@ def _split_blocks(text: str) -> list[_Block]:
         ):
             end_line()
             current = None  # `## 标题` then `### 副题` on the next line: two blocks
+        image = stripped.startswith("![") and _IMAGE_LINE.match(stripped)
+        if image:
+            end_line()
+            current = None  # an image line starts a block; its caption may follow in it
         if current is None:
             current = _Block(number, [])
             blocks.append(current)
         if pieces and _soft_space(pieces[-1], stripped):
             pieces.append(" ")
         pieces.append(stripped)
-        if raw.endswith("  "):  # a hard break ends the logical line
+        if image or raw.endswith("  "):  # a hard break ends the logical line
             end_line()
     end_line()
     return blocks
@@ -330,6 +349,8 @@ class _Parser:
         self.article: _ArticleState | None = None
         self.after_jump = False
         self.headline_block: _Block | None = None  # `##` waiting for its first block
+        # An image line waiting for its caption: (path, line).
+        self.pending_image: tuple[str, int] | None = None
         self.subheadline = ""
         # Articles whose last jump waits for its continuation: {(from, to): {headline: [state]}}
         self.open_jumps: dict[tuple[int, int], dict[str, list[_ArticleState]]] = {}
@@ -348,7 +369,9 @@ class _Parser:
         position, date_fields = self.read_date_line(blocks, position)
         position, metadata = self.read_metadata(blocks, position)
         for block in blocks[position:]:
-            self.read_body_block(block)
+            self.read_block_with_image(block)
+        if self.pending_image is not None:
+            self.refuse_pending_image()
         self.flush_headline()
         for state in self.articles:
             state.data.paragraphs = _heal(state.pieces)
@@ -453,6 +476,40 @@ class _Parser:
         if not self.pages:
             self.pages.append(PageData(number=1, line=line))
         return self.pages[-1]
+
+    def read_block_with_image(self, block: _Block) -> None:
+        """A body block; one that opens with an image line names the image of the caption that
+        follows (in the rest of the block, or in the next block)."""
+        waiting = self.pending_image
+        image = _IMAGE_LINE.match(block.lines[0])
+        if image:
+            if waiting is not None:
+                self.refuse_pending_image()
+            self.pending_image = (_image_path(image, block.line), block.line)
+            if image.group("alt").strip():
+                self.warn(
+                    block.line,
+                    "the text in ![…] is not read (the caption is the alt text): "
+                    f"{image.group('alt')[:30]}",
+                )
+            if len(block.lines) == 1:
+                if self.headline_block is not None:
+                    self.start_article(self.headline_block)
+                return
+            waiting = self.pending_image
+            block = _Block(block.line + 1, block.lines[1:])  # the caption's line
+        self.read_body_block(block)
+        if waiting is not None and self.pending_image is waiting:
+            self.refuse_pending_image()
+
+    def refuse_pending_image(self) -> None:
+        assert self.pending_image is not None
+        path, line = self.pending_image
+        raise FormatError(
+            f"the image line ![]({path}) must come directly before a photo caption "
+            "(a paragraph ending with NAME 摄)",
+            line,
+        )
 
     def read_body_block(self, block: _Block) -> None:
         text = block.text
@@ -592,6 +649,9 @@ class _Parser:
                     photographer_role=ROLE_WORDS.get(credit.group("role") or "", ""),
                     line=block.line,
                 )
+                if self.pending_image is not None:
+                    photo.image, photo.image_line = self.pending_image
+                    self.pending_image = None
                 if state is None or self.after_jump:
                     self.current_page(block.line).photos.append(photo)
                 else:
@@ -626,6 +686,25 @@ class _Parser:
         by_headline.setdefault(state.data.headline, []).append(state)
         self.open_counts[page, to_page] = self.open_counts.get((page, to_page), 0) + 1
         self.after_jump = True
+
+
+def _image_path(match: re.Match, line: int) -> str:
+    """The image's path as written, refused when it could leave the issue's folder."""
+    path = match.group("path")
+    steps = path.split("/")
+    if (
+        path.startswith("/")
+        or "\\" in path
+        or ":" in steps[0]
+        or any(step in ("", ".", "..") for step in steps)
+        or len(path) > 255
+    ):
+        raise FormatError(
+            f"the image path {_shorten(path, 60)} must be relative to the issue file, "
+            "inside its folder (like photos/118-1.jpg)",
+            line,
+        )
+    return path
 
 
 def _number(match: re.Match | None, what: str, line: int, kind: str) -> int:
@@ -766,7 +845,11 @@ def _render_photo(photo: PhotoData) -> str:
     if not _PHOTOGRAPHER.match(photo.photographer):
         raise ValueError(f"cannot write a photo credit for {photo.photographer!r}: {photo.caption}")
     role = f"{ROLE_WORD_FOR[photo.photographer_role]} " if photo.photographer_role else ""
-    return f"{photo.caption} {role}{photo.photographer} 摄".lstrip()
+    caption = f"{photo.caption} {role}{photo.photographer} 摄".lstrip()
+    if photo.image:
+        # The image line directly above its caption, in the same block.
+        return f"![]({photo.image})\n{caption}"
+    return caption
 
 
 def _render_parts(article: ArticleData) -> list[list[str]]:
@@ -832,6 +915,7 @@ def _misread(text: str, last: bool, first: bool) -> bool:
     """Would the parser read this body paragraph as anything but itself?"""
     return (
         text.startswith(("#", "\\"))
+        or bool(_IMAGE_LINE.match(text))
         or bool(_PAGE_MARKER.match(text))
         or bool(_CREDIT.search(text))
         or bool(_JUMP.search(text))

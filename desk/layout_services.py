@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from articles.models import Article
-from desk import workflow
+from desk import page_services, workflow
 from desk.services import log
 from issues.models import Issue, LayoutCredit, Page
 
@@ -68,15 +68,16 @@ def may_credit(user) -> bool:
 
 @transaction.atomic
 def add_layout_credit(*, issue: Issue, person, by) -> LayoutCredit:
-    """Put a person in the masthead's 组版 line (once)."""
+    """Put a person in the masthead's 组版 line (once); refused once the issue is published
+    (desk/page_services.py)."""
     if not may_credit(by):
         raise workflow.NotAllowed(gettext("Only layout staff record the layout credit."))
     workflow.refuse_while_importing(Issue.objects.select_related("publication").get(pk=issue.pk))
     locked = Issue.objects.select_for_update().get(pk=issue.pk)
     credit = LayoutCredit.objects.filter(issue=locked, person=person).first()
     if credit is None:
-        order = locked.layout_credits.count()
-        credit = LayoutCredit.objects.create(issue=locked, person=person, order=order)
+        credit = LayoutCredit(issue=locked, person=person, order=locked.layout_credits.count())
+        page_services.save_layout_credit(credit=credit, by=by)
     return credit
 
 
@@ -85,4 +86,5 @@ def remove_layout_credit(*, issue: Issue, person, by) -> None:
     if not may_credit(by):
         raise workflow.NotAllowed(gettext("Only layout staff record the layout credit."))
     workflow.refuse_while_importing(Issue.objects.select_related("publication").get(pk=issue.pk))
-    LayoutCredit.objects.filter(issue=issue, person=person).delete()
+    for credit in LayoutCredit.objects.filter(issue=issue, person=person):
+        page_services.delete_layout_credit(credit=credit, by=by)

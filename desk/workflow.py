@@ -308,6 +308,17 @@ TRANSITIONS: dict[str, Rule] = {
             _("Sign off and publish"),
             guard=_issue_publishable,
         ),
+        # 更正 of a published issue: its masthead, staff or photo news, with a public note.
+        Rule(
+            "correct_issue",
+            Issue,
+            (I.PUBLISHED,),
+            I.PUBLISHED,
+            frozenset({CHIEF_EDITOR}),
+            _("Correct the issue"),
+            needs_note=True,
+            direct=False,
+        ),
         Rule(
             "unpublish_issue",
             Issue,
@@ -375,6 +386,56 @@ def can_edit_text(user, article: Article | None) -> bool:
     if user.is_superuser or EDITOR in names:
         return True
     return CORRESPONDENT in names and article.status == A.DRAFT and article.created_by_id == user.pk
+
+
+def can_correct(user, article: Article) -> bool:
+    """A published article changes only by a correction, which the responsible editor makes."""
+    return article.status == A.PUBLISHED and TRANSITIONS["correct"].may(user, article)
+
+
+def can_edit_parts(user, article: Article) -> bool:
+    """Bylines and photos of an article: with its text, or by a correction once published."""
+    return can_edit_text(user, article) or can_correct(user, article)
+
+
+def can_edit_page_photos(user, issue: Issue) -> bool:
+    """Photo news (a photo on a page, not in an article): editors, until the issue is
+    published; afterwards only a correction of the responsible editor."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if issue.status == I.PUBLISHED:
+        return TRANSITIONS["correct_issue"].may(user, issue)
+    return user.is_superuser or EDITOR in group_names(user)
+
+
+def can_edit_issue(user, issue: Issue | None) -> bool:
+    """An issue's number, date, masthead and staff: the responsible editor (and layout for the
+    layout credits, see desk/page_services.py) until it is published; afterwards the
+    masthead and staff only by a correction, the number and date never."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or CHIEF_EDITOR in group_names(user)
+
+
+def can_edit_pages(user, issue: Issue) -> bool:
+    """Adding, renaming, renumbering, moving a page or changing its scan: layout and the
+    responsible editor, until the issue is published (a published issue's pages are the
+    printed record; unpublishing it first is a logged step)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if issue.status == I.PUBLISHED:
+        return False
+    return user.is_superuser or bool(group_names(user) & {LAYOUT, CHIEF_EDITOR})
+
+
+# Logged changes that are not moves between states (bylines, photos, pages, the issue's
+# fields): their names and labels in the timeline.
+EDITS = {
+    "edit_bylines": _("Bylines changed"),
+    "edit_photos": _("Photos changed"),
+    "edit_page": _("Pages changed"),
+    "edit_issue": _("Issue details changed"),
+}
 
 
 def sees_all_articles(user) -> bool:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from imaging.validate import verify_scan
@@ -199,6 +200,36 @@ class Issue(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+
+class IssueCorrection(models.Model):
+    """更正 of a published issue (its masthead, staff or photo news): a dated public note
+    shown on the issue's page, made by the responsible editor through the desk."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    note = models.TextField(_("note"), validators=[no_control_characters])
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("issue correction")
+        verbose_name_plural = _("issue corrections")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="issuecorrection_note_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.issue} ({self.created_at:%Y-%m-%d})"
 
 
 class LayoutCredit(models.Model):

@@ -26,7 +26,7 @@ from articles.presentation import article_parts
 from epaper.geometry import Box
 from epaper.hits import find_hits
 from issues.dates import WEEKDAYS, weekday_name
-from issues.models import Issue, LayoutCredit, Page, Publication
+from issues.models import Issue, IssueCorrection, LayoutCredit, Page, Publication
 from public.caching import cache_public_page
 
 
@@ -70,6 +70,7 @@ def issue_queryset(user):
                 queryset=LayoutCredit.objects.select_related("person").order_by("order", "id"),
             ),
             Prefetch("pages", queryset=pages),
+            Prefetch("corrections", queryset=IssueCorrection.objects.order_by("created_at", "id")),
         )
     )
 

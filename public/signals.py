@@ -3,7 +3,7 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from articles.models import Article, Byline, Correction, Photo
-from issues.models import Issue, LayoutCredit, Page, Publication
+from issues.models import Issue, IssueCorrection, LayoutCredit, Page, Publication
 from people.models import Person
 from public.caching import invalidate_public_pages
 
@@ -54,7 +54,7 @@ def _publication_slug(instance):
             .values_list("slug", flat=True)
             .first()
         )
-    if isinstance(instance, LayoutCredit):
+    if isinstance(instance, LayoutCredit | IssueCorrection):
         return _slug_of_issue(instance.issue_id, _cached(instance, "issue"))
     if isinstance(instance, Page):
         return _slug_of_issue(instance.issue_id, _cached(instance, "issue"))
@@ -89,6 +89,7 @@ def connect():
         Publication,
         Issue,
         LayoutCredit,
+        IssueCorrection,
         Page,
         Article,
         Byline,

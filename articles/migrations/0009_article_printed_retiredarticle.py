@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0008_region'),
-        ('issues', '0006_page_printed_photos'),
+        ('issues', '0007_page_printed_photos'),
     ]
 
     operations = [

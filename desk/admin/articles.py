@@ -19,8 +19,15 @@ from django.views.decorators.http import require_POST
 
 from articles import photos
 from articles.models import Article, Byline, Correction, Photo
-from desk import confirm, history, services, steps, workflow
-from desk.admin.common import ReadOnlyAdminMixin, SearchTermMixin, status_badge
+from desk import confirm, history, parts_services, services, steps, workflow
+from desk.admin.common import (
+    DeskDoorMixin,
+    ReadOnlyAdminMixin,
+    SearchTermMixin,
+    correction_note,
+    correction_note_field,
+    status_badge,
+)
 from desk.models import Transition
 from desk.views import articles as article_views
 from desk.views.confirm import confirm_step
@@ -166,11 +173,39 @@ class PhotoInline(TextInlineMixin, admin.StackedInline):
     extra = 0
     autocomplete_fields = ["photographer"]
     fields = ["thumbnail", "image", "caption", "photographer", "credit_role", "alt_text", "order"]
-    readonly_fields = ["thumbnail"]
+    readonly_fields = ["thumbnail", "move"]
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != "move"]
+        if obj is not None and self.has_change_permission(request, obj):
+            # Up/down buttons: submit buttons of the article's own form (saved first, then
+            # moved), so they work without JavaScript and nothing typed is lost.
+            fields.insert(1, "move")
+            self._order = list(obj.photos.order_by("order", "pk").values_list("pk", flat=True))
+        return fields
 
     @admin.display(description=_("preview"))
     def thumbnail(self, obj):
         return photo_thumbnail(obj)
+
+    @admin.display(description=_("position"))
+    def move(self, obj):
+        order = getattr(self, "_order", [])
+        if not obj or obj.pk not in order:
+            return "—"
+        position = order.index(obj.pk)
+        buttons = []
+        if position > 0:
+            buttons.append((obj.pk, "up", gettext("Move up")))
+        if position < len(order) - 1:
+            buttons.append((obj.pk, "down", gettext("Move down")))
+        if not buttons:
+            return "—"
+        return format_html_join(
+            " ",
+            '<button type="submit" name="_photo_move" value="{}:{}" class="button">{}</button>',
+            buttons,
+        )
 
 
 class CorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -307,9 +342,30 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
             # A correspondent filing a story is its byline unless they say otherwise.
             person = getattr(request.user, "person", None)
             if person is not None and workflow.CORRESPONDENT in workflow.group_names(request.user):
-                Byline.objects.create(
-                    article=form.instance, person=person, role=Byline.Role.CORRESPONDENT
+                parts_services.save_byline(
+                    byline=Byline(
+                        article=form.instance, person=person, role=Byline.Role.CORRESPONDENT
+                    ),
+                    by=request.user,
+                    bump=False,
                 )
+
+    def save_formset(self, request, form, formset, change):
+        """Bylines and photos go through the desk's services (logged, version bumped)."""
+        if formset.model not in (Byline, Photo):
+            return super().save_formset(request, form, formset, change)
+        save, delete = (
+            (parts_services.save_byline, parts_services.delete_byline)
+            if formset.model is Byline
+            else (parts_services.save_photo, parts_services.delete_photo)
+        )
+        kind = "byline" if formset.model is Byline else "photo"
+        instances = formset.save(commit=False)
+        # The article's save (save_model) made this form's one new version.
+        for obj in formset.deleted_objects:
+            delete(**{kind: obj, "by": request.user, "bump": False})
+        for obj in instances:
+            save(**{kind: obj, "by": request.user, "bump": False})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -361,7 +417,33 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
     def response_change(self, request, obj):
         if request.POST.get("_step"):
             return self._step_after_save(request, obj)
+        if request.POST.get("_photo_move"):
+            return self._photo_move_after_save(request, obj)
         return super().response_change(request, obj)
+
+    def _photo_move_after_save(self, request, obj):
+        """上移/下移 of a photo (desk/parts_services.move_photo), after the form was saved."""
+        back = HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[obj.pk]) + "#photos-group"
+        )
+        pk, _colon, direction = request.POST["_photo_move"].partition(":")
+        photo = Photo.objects.filter(article=obj, pk=pk if pk.isdigit() else None).first()
+        if photo is None or direction not in ("up", "down"):
+            self.message_user(request, gettext("No such photo in this article."), messages.ERROR)
+            return back
+        try:
+            parts_services.move_photo(photo=photo, up=direction == "up", by=request.user)
+        except workflow.WorkflowError as refused:
+            self.message_user(
+                request, gettext("Saved, but: %(reason)s") % {"reason": refused}, messages.ERROR
+            )
+            return back
+        self.message_user(
+            request,
+            gettext("Photo moved up.") if direction == "up" else gettext("Photo moved down."),
+            messages.SUCCESS,
+        )
+        return back
 
     def _step_after_save(self, request, obj):
         name = request.POST["_step"]
@@ -527,9 +609,83 @@ def _returned_note(article):
     return None
 
 
+class CorrectionNoteForm(forms.ModelForm):
+    """The stand-alone byline and photo pages: a change to a published article (or to the
+    photo news of a published issue) is a correction, printed with this note."""
+
+    correction_note = correction_note_field(
+        _(
+            "Only when the article or issue is published: the change is then a correction, "
+            "printed with this note."
+        )
+    )
+
+
+class PhotoAdminForm(CorrectionNoteForm, PhotoForm):
+    class Meta(PhotoForm.Meta):
+        fields = [*PhotoForm.Meta.fields, "article", "page"]
+
+
+class BylineAdminForm(CorrectionNoteForm):
+    class Meta:
+        model = Byline
+        fields = ["person", "role", "article", "order"]
+
+
+class PartAdminMixin(DeskDoorMixin):
+    """Byline and Photo pages: every write through desk/parts_services.py; who may change a
+    row is who may change its article's (or page's) bylines and photos now."""
+
+    def has_module_permission(self, request):
+        # Edited inside their article; the raw lists are not part of the desk's sidebar.
+        return request.user.is_superuser
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not workflow.sees_all_articles(request.user):
+            queryset = queryset.filter(article__created_by=request.user)
+        return queryset
+
+    def may_touch(self, request, obj) -> bool:
+        if obj.article_id is not None:
+            return workflow.can_edit_parts(request.user, obj.article)
+        return workflow.can_edit_page_photos(request.user, obj.page.issue)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.may_touch(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.may_touch(request, obj))
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        may_correct = workflow.TRANSITIONS["correct"].may(request.user)
+        if may_correct and "correction_note" not in fields:
+            fields.append("correction_note")
+        if not may_correct and "correction_note" in fields:
+            fields.remove("correction_note")
+        return fields
+
+    def correction_needed(self, request, object_id) -> bool:
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return False
+        if obj.article_id is not None:
+            return obj.article.status == Article.Status.PUBLISHED
+        return obj.page.issue.is_published
+
+    def save_model(self, request, obj, form, change):
+        self.save_service(obj=obj, by=request.user, note=correction_note(request))
+
+    def delete_model(self, request, obj):
+        self.delete_service(obj=obj, by=request.user, note=correction_note(request))
+
+
 @admin.register(Photo)
-class PhotoAdmin(SearchTermMixin, admin.ModelAdmin):
-    form = PhotoForm
+class PhotoAdmin(PartAdminMixin, SearchTermMixin, admin.ModelAdmin):
+    form = PhotoAdminForm
     list_display = ["thumbnail", "__str__", "photographer", "article", "page", "order"]
     fields = [
         "preview",
@@ -546,6 +702,14 @@ class PhotoAdmin(SearchTermMixin, admin.ModelAdmin):
     list_select_related = ["photographer", "article", "page__issue__publication"]
     search_fields = ["caption", "photographer__name"]
     autocomplete_fields = ["photographer", "article", "page"]
+
+    @staticmethod
+    def save_service(*, obj, by, note):
+        parts_services.save_photo(photo=obj, by=by, note=note)
+
+    @staticmethod
+    def delete_service(*, obj, by, note):
+        parts_services.delete_photo(photo=obj, by=by, note=note)
 
     @admin.display(description=_("preview"))
     def thumbnail(self, obj):
@@ -570,58 +734,24 @@ class PhotoAdmin(SearchTermMixin, admin.ModelAdmin):
             sizes,
         )
 
-    def has_module_permission(self, request):
-        # Photos are edited inside their article; the raw list is not part of the desk.
-        return request.user.is_superuser
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if not workflow.sees_all_articles(request.user):
-            queryset = queryset.filter(article__created_by=request.user)
-        return queryset
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or obj.article_id is None:
-            return allowed
-        return allowed and workflow.can_edit_text(request.user, obj.article)
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        if obj is None or obj.article_id is None:
-            return allowed
-        return allowed and workflow.can_edit_text(request.user, obj.article)
-
 
 @admin.register(Byline)
-class BylineAdmin(SearchTermMixin, admin.ModelAdmin):
+class BylineAdmin(PartAdminMixin, SearchTermMixin, admin.ModelAdmin):
+    form = BylineAdminForm
     list_display = ["person", "role", "article"]
     list_select_related = ["person", "article"]
     list_filter = ["role"]
     search_fields = ["person__name", "article__headline"]
     autocomplete_fields = ["person", "article"]
+    fields = ["person", "role", "article", "order"]
 
-    def has_module_permission(self, request):
-        # Bylines are edited inside their article; the raw list is not part of the desk.
-        return request.user.is_superuser
+    @staticmethod
+    def save_service(*, obj, by, note):
+        parts_services.save_byline(byline=obj, by=by, note=note)
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if not workflow.sees_all_articles(request.user):
-            queryset = queryset.filter(article__created_by=request.user)
-        return queryset
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None:
-            return allowed
-        return allowed and workflow.can_edit_text(request.user, obj.article)
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        if obj is None:
-            return allowed
-        return allowed and workflow.can_edit_text(request.user, obj.article)
+    @staticmethod
+    def delete_service(*, obj, by, note):
+        parts_services.delete_byline(byline=obj, by=by, note=note)
 
 
 @admin.register(Correction)

@@ -9,13 +9,21 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from desk import confirm, history, scheduling, steps, workflow
-from desk.admin.common import SearchTermMixin, status_badge
+from desk import confirm, history, page_services, scheduling, steps, workflow
+from desk.admin.common import (
+    DeskDoorMixin,
+    ReadOnlyAdminMixin,
+    SearchTermMixin,
+    correction_note,
+    correction_note_field,
+    status_badge,
+)
+from desk.views import history as history_views
 from desk.views import layout as layout_views
 from desk.views.confirm import confirm_step
 from desk.views.report import report_page
 from desk.views.signoff import signoff_page
-from issues.models import Issue, LayoutCredit, Page, Publication
+from issues.models import Issue, IssueCorrection, LayoutCredit, Page, Publication
 
 
 class SponsorsField(forms.CharField):
@@ -51,6 +59,12 @@ class IssueForm(forms.ModelForm):
         label=_("sponsors"), required=False, help_text=_("One sponsor a line, in printed order.")
     )
     epaper_url = forms.URLField(label=_("e-paper URL"), required=False, assume_scheme="https")
+    correction_note = correction_note_field(
+        _(
+            "The issue is published: a change of its masthead or staff is a correction, shown "
+            "with this note on the issue page."
+        )
+    )
 
     class Meta:
         model = Issue
@@ -74,20 +88,47 @@ class PublicationAdmin(SearchTermMixin, admin.ModelAdmin):
 
 
 class PageInline(admin.TabularInline):
+    """An issue's pages, until it is published (desk/page_services.py)."""
+
     model = Page
     extra = 0
     fields = ["number", "name", "scan"]
 
+    def _open(self, request, obj):
+        return obj is None or workflow.can_edit_pages(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._open(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._open(request, obj)
+
     def has_delete_permission(self, request, obj=None):
-        # A page with articles is protected anyway; a published issue keeps its pages.
-        return super().has_delete_permission(request, obj) and not (obj and obj.is_published)
+        return super().has_delete_permission(request, obj) and self._open(request, obj)
 
 
 class LayoutCreditInline(admin.TabularInline):
+    """组版 in the masthead: layout and the responsible editor until the issue is published,
+    then only a correction of the responsible editor."""
+
     model = LayoutCredit
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "order"]
+
+    def _may(self, request, obj):
+        if obj is None or not obj.is_published:
+            return True
+        return workflow.TRANSITIONS["correct_issue"].may(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may(request, obj)
 
 
 def _issue_step_action(name):
@@ -109,7 +150,7 @@ def _issue_step_action(name):
 
 
 @admin.register(Issue)
-class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
+class IssueAdmin(DeskDoorMixin, SearchTermMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "date",
@@ -173,12 +214,53 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
         if obj is None:
             # A new issue starts from its publication's masthead (see save_model).
             return [name for name in self.fields if name not in Issue.MASTHEAD_FIELDS]
+        if obj.is_published and workflow.TRANSITIONS["correct_issue"].may(request.user, obj):
+            return [*self.fields, "correction_note"]
         return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        if obj is not None and obj.is_published:
+            # Every address of the issue is made of these (desk/page_services.py).
+            readonly += page_services.IDENTITY_FIELDS
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_published)
+
+    # Every write through desk/page_services.py: checked, logged, corrections noted.
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.masthead_from(obj.publication)
-        super().save_model(request, obj, form, change)
+        request.issue_correction = page_services.save_issue(
+            issue=obj, by=request.user, note=correction_note(request)
+        )
+
+    def delete_model(self, request, obj):
+        page_services.delete_issue(issue=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        if formset.model is Page:
+            for page in formset.deleted_objects:
+                page_services.delete_page(page=page, by=request.user)
+            for page in instances:
+                page_services.save_page(page=page, by=request.user)
+        elif formset.model is LayoutCredit:
+            note = correction_note(request)
+            correction = getattr(request, "issue_correction", None)
+            for credit in formset.deleted_objects:
+                correction = page_services.delete_layout_credit(
+                    credit=credit, by=request.user, note=note, correction=correction
+                )
+            for credit in instances:
+                correction = page_services.save_layout_credit(
+                    credit=credit, by=request.user, note=note, correction=correction
+                )
+            request.issue_correction = correction
+        else:
+            raise AssertionError(f"no desk service for {formset.model}")
 
     @admin.display(description=_("published"), ordering="published_at")
     def is_published(self, issue):
@@ -303,6 +385,9 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
             return HttpResponseRedirect(next_url)
         return HttpResponseRedirect(reverse("admin:issues_issue_change", args=[issue.pk]))
 
+    def history_view(self, request, object_id, extra_context=None):
+        return history_views.issue_history(self, request, object_id)
+
     def layout_view(self, request, object_id):
         """组版's page plan (desk/views/layout.py)."""
         issue = self._visible(request, object_id)
@@ -312,13 +397,46 @@ class IssueAdmin(SearchTermMixin, admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(SearchTermMixin, admin.ModelAdmin):
+class PageAdmin(DeskDoorMixin, SearchTermMixin, admin.ModelAdmin):
+    """Pages, until their issue is published; every write through desk/page_services.py."""
+
     list_display = ["__str__", "issue", "number", "name", "has_scan"]
     list_select_related = ["issue__publication"]
     list_filter = ["issue__publication", "issue__status"]
     search_fields = ["name", "issue__number"]
     autocomplete_fields = ["issue"]
+    fields = ["issue", "number", "name", "scan"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit_pages(request.user, obj.issue))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit_pages(request.user, obj.issue))
+
+    def save_model(self, request, obj, form, change):
+        page_services.save_page(page=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        page_services.delete_page(page=obj, by=request.user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return history_views.page_history(self, request, object_id)
 
     @admin.display(description=_("scan"))
     def has_scan(self, page):
         return gettext("yes") if page.scan else gettext("no")
+
+
+@admin.register(IssueCorrection)
+class IssueCorrectionAdmin(SearchTermMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A record of the corrections of published issues; they are made through the desk
+    (a changed masthead, staff or photo news of a published issue, with a note)."""
+
+    list_display = ["issue", "created_at", "created_by"]
+    list_select_related = ["issue__publication", "created_by"]
+    date_hierarchy = "created_at"
+    search_fields = ["note"]
+    fields = ["issue", "note", "created_at", "created_by"]
+    readonly_fields = fields

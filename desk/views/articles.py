@@ -56,6 +56,7 @@ def history_page(modeladmin, request, article: Article):
         "opts": modeladmin.opts,
         "title": gettext("History of “%(headline)s”") % {"headline": article.headline},
         "original": article,
+        "show_timeline": True,
         "timeline": history.timeline(article),
         "revisions": history.text_revisions(article),
     }

@@ -21,8 +21,9 @@ from public.issue_views import SCAN_IMAGE_SUFFIXES
 
 def signoff_page(modeladmin, request, issue: Issue):
     """Queries: the pages; their articles with bylines and photos (3); the page photo news;
-    the issue's other articles continued onto each page come from the same rows; per
-    article its approval and its revision at approval (2 each); the blockers (2)."""
+    the issue's other articles continued onto each page come from the same rows; the
+    approvals, revisions at approval and caption snapshots of all articles (3); the blockers
+    (2). None per article: tests/desk/test_signoff_queries.py pins the count."""
     articles = Article.objects.order_by("order", "pk").prefetch_related(
         Prefetch(
             "bylines", queryset=Byline.objects.select_related("person").order_by("order", "pk")
@@ -52,11 +53,14 @@ def signoff_page(modeladmin, request, issue: Issue):
         page.scan_is_image = bool(page.scan) and page.scan.name.lower().endswith(
             SCAN_IMAGE_SUFFIXES
         )
+    since_approval = history.changes_since_approval_of(
+        [article for page in pages for article in page.ordered_articles]
+    )
     for page in pages:
         for article in page.ordered_articles:
             article.page = page
             parts = article_parts(article, page_urls)
-            since = history.changes_since_approval(article)
+            since = since_approval[article.pk]
             page.entries.append((article, parts[0], since))
             for part in parts[1:]:
                 if part.page_number in by_number:

@@ -156,9 +156,7 @@ class ReplaceAfterDeskWorkTests(TestCase):
     def test_changing_a_corrected_articles_text_is_refused_with_the_article_named(self):
         self.desk_work()
         stderr = self.refused(SAMPLE_TEXT.replace(PRINTED_THIRD, REPRINTED_THIRD, 1))
-        self.assertIn(
-            f"第1版 3 #{self.ids[THIRD]} {THIRD}: corrected (更正 ", stderr
-        )
+        self.assertIn(f"第1版 3 #{self.ids[THIRD]} {THIRD}: corrected (更正 ", stderr)
         self.assertIn("更正职务名称) and the file changes its text", stderr)
 
     def test_changing_a_withdrawn_article_is_refused(self):
@@ -227,7 +225,9 @@ class ReplaceAfterDeskWorkTests(TestCase):
         self.assertIn("农村振兴", third.body)
         self.assertFalse(Correction.objects.exists())
         self.assertEqual(self.article(SECOND).status, Article.Status.PUBLISHED)
-        self.assertIn(f"#{self.ids[THIRD]} {THIRD}: desk changes discarded (--force)", result.stdout)
+        self.assertIn(
+            f"#{self.ids[THIRD]} {THIRD}: desk changes discarded (--force)", result.stdout
+        )
         # What did not conflict is kept even so.
         self.assertTrue(Photo.objects.get().image)
         self.assertEqual(self.article(FIFTH).bylines.count(), 2)

@@ -78,12 +78,13 @@ class PagePlanTests(TestCase):
             ),
             ["徐冬梅"],
         )
-        # Also once the issue is published (issue 119's masthead lacked its 组版).
+        # Not once the issue is published: its masthead is then the printed record, which
+        # only 责任编辑 corrects, with a public note (issue #10; tests/desk/test_issue_door.py).
         self.issue.status = Issue.Status.PUBLISHED
         self.issue.published_at = self.issue.updated_at
         self.issue.save()
         self.client.post(self.url, {"action": "uncredit", "person": self.desk.layout.person.pk})
-        self.assertFalse(LayoutCredit.objects.exists())
+        self.assertTrue(LayoutCredit.objects.exists())
 
     def test_only_layout_staff_change_the_plan_or_the_credit(self):
         story = factories.article(status=A.APPROVED)

@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from articles.models import Article
-from desk import issue_services, services, workflow
+from desk import issue_services, parts_services, services, workflow
 from desk.models import Transition
 from issues.models import Issue
 from tests import factories
@@ -30,6 +30,7 @@ EXPECTED = {
     "reopen_layout": {"layout", "chief"},
     "publish_issue": {"chief"},
     "unpublish_issue": {"chief"},
+    "correct_issue": {"chief"},
 }
 
 
@@ -120,6 +121,16 @@ class WorkflowMatrixTests(TestCase):
             i,
             lambda by: issue_services.unpublish_issue(issue=i, by=by, reason="版面有误"),
             "ready",
+        )
+
+    def case_correct_issue(self):
+        i = self._issue(Issue.Status.PUBLISHED, article_status=Article.Status.PUBLISHED)
+        news = factories.photo(page=i.pages.get(), caption="图为罗塘夜景。")
+        news.caption = "图为罗塘街道夜景。"
+        return (
+            i,
+            lambda by: parts_services.save_photo(photo=news, by=by, note="图片说明有误"),
+            "published",
         )
 
     def test_every_group_against_every_transition(self):

@@ -26,9 +26,9 @@ class QueryCountMixin:
     def test_issue_view(self):
         # 1 issue + publication + responsible editor, 2 layout credits + people, 3 pages,
         # 4 the pages' articles, 5 their bylines + people, 6 their photos + photographers
-        # (each page's lead photo), 7 the pages' photos + photographers, 8 previous and next
-        # issue.
-        with self.assertNumQueries(8):
+        # (each page's lead photo), 7 the pages' photos + photographers, 8 the issue's
+        # corrections, 9 previous and next issue.
+        with self.assertNumQueries(9):
             response = self.get(self.issue.get_absolute_url())
         self.assertContains(response, "罗塘街道新闻0")
 
@@ -99,8 +99,9 @@ class QueryCountMixin:
 
     def test_home_with_on_this_day(self):
         # 1 the publications with their latest issue, then the issue view's queries for the
-        # latest issue (119, which has no articles: no bylines query), and 往年今日.
-        with self.assertNumQueries(8):
+        # latest issue (119, which has no articles: no bylines query; its corrections), and
+        # 往年今日.
+        with self.assertNumQueries(9):
             self.get("/")
 
     def test_feed(self):

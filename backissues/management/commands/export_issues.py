@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
-from backissues.exporter import issue_to_data, issues_for_export, lossy_text
+from backissues.exporter import issue_photos, issue_to_data, issues_for_export, lossy_text
+from backissues.images import export_names, write_images
 from backissues.textformat import render
 from issues.models import Issue, Publication
 
@@ -17,8 +18,9 @@ class Command(BaseCommand):
     help = (
         "Write every issue (or one publication's) in the back-issue text format, one file an "
         "issue: DIR/<publication slug>/<number>.md, or a bundle DIR/<publication slug>/<number>/ "
-        "(<number>.md and pages/<n>.pdf) for an issue with printed pages. import_issues DIR "
-        "reads the archive back."
+        "(<number>.md and pages/<n>.pdf) for an issue with printed pages; photos' images are "
+        "copied beside the text as photos/<number>-<n>.<ext>. import_issues DIR reads the "
+        "archive back."
     )
 
     def add_arguments(self, parser):
@@ -46,6 +48,7 @@ class Command(BaseCommand):
                 if scans:
                     folder = folder / str(issue.number)
                 path = folder / f"{issue.number}.md"
+                images = export_names(issue.number, issue_photos(issue), data)
                 try:
                     text = render(data)
                 except ValueError as error:
@@ -56,6 +59,7 @@ class Command(BaseCommand):
                 path.write_text(text, encoding="utf-8")
                 for page in scans:
                     write_page_file(folder, page)
+                write_images(folder, images)
                 written += 1
                 problem = lossy_text(data, text)
                 if problem:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, reset_queries, transaction
 
+from backissues.images import read_image_files
 from backissues.loader import LoadError, load_issue
 from backissues.pages import PageFileError, SavedFiles, page_folder, read_page_files
 from backissues.textformat import LineError, parse
@@ -25,7 +26,8 @@ class Command(BaseCommand):
     help = (
         "Import back issues from the text format (docs/issue-format.md): files, or directories "
         "searched recursively for *.md and *.txt; a folder holding one issue text file and "
-        "pages/<n>.pdf (or .jpg, .png, .webp) is a bundle, its page files part of the issue. "
+        "pages/<n>.pdf (or .jpg, .png, .webp) is a bundle, its page files part of the issue; "
+        "![](photos/118-1.jpg) before a caption attaches that image (relative to the file). "
         "Each file is one transaction: a file with an "
         "error changes nothing and the others still import. Re-importing an identical file "
         "changes nothing."
@@ -202,6 +204,8 @@ class Command(BaseCommand):
                 page_files = read_page_files(folder, {page.number for page in data.pages})
             except PageFileError as error:
                 raise LineError(str(error)) from None
+        # The photos' images (![](photos/…) lines), relative to the text file.
+        image_files = read_image_files(path.parent, data, settings.PHOTO_UPLOAD_MAX_BYTES)
         saved = SavedFiles()
         try:
             with transaction.atomic():
@@ -212,6 +216,7 @@ class Command(BaseCommand):
                     publish=publish,
                     page_files=page_files,
                     saved=saved,
+                    image_files=image_files,
                 )
                 if dry_run:
                     transaction.set_rollback(True)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0005_page_scan_renditions_words'),
+        ('issues', '0006_issue_correction'),
     ]
 
     operations = [

@@ -1,0 +1,141 @@
+"""Lighthouse (mobile) on the reader's pages: issue, page (the printed page), article, archive
+and person, each run several times, medians printed.
+
+    python bench/lighthouse.py [--runs 3] [--issues 100] [--pages issue page article archive person]
+
+Builds bench/out/lighthouse-site/ afresh: a SQLite database holding the e-paper bundle of issue
+118 (tests/fixtures/epaper-118: text, page 1 as PDF and its renditions) and --issues synthetic
+back issues (bench/synth.py) for the archive to list, collected static files and media; then
+serves it with gunicorn (2 workers, DEBUG off, WhiteNoise, Redis page cache as in production)
+and runs npm lighthouse (bench/serve.py's version, Debian's Chromium). Each page
+is fetched once before Lighthouse so that the page cache is warm, as a reader finds it.
+
+Lighthouse's performance score is computed from a trace taken under its own 4x CPU throttle,
+so it is sensitive to other work on the machine: the load average is printed beside each run.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import serve  # noqa: E402 -- after the path is set, when run as a script
+
+PORT = 8611
+REDIS_DB = 11
+SITE = ROOT / "bench" / "out" / "lighthouse-site"
+PAGES = {
+    "issue": "/jinriluotang/issues/118/",
+    "page": "/jinriluotang/issues/118/pages/1/",
+    "article": None,  # the first article of page 1, found after the import
+    "archive": "/jinriluotang/issues/",
+    "person": None,  # the first reporter's page
+}
+
+
+def site_env():
+    env = serve.base_env(f"redis://127.0.0.1:6379/{REDIS_DB}")
+    env.update(
+        DATABASE_URL=f"sqlite:///{SITE / 'db.sqlite3'}",
+        STATIC_ROOT=str(SITE / "static"),
+        MEDIA_ROOT=str(SITE / "media"),
+    )
+    return env
+
+
+def build(env, issues):
+    from bench.synth import write_archive
+
+    shutil.rmtree(SITE, ignore_errors=True)
+    SITE.mkdir(parents=True)
+    python = serve.PY
+    serve.run([python, "manage.py", "migrate", "--no-input", "-v0"], env=env)
+    serve.run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env=env)
+    serve.run(
+        [python, "manage.py", "import_issues", "tests/fixtures/epaper-118", "-v0"],
+        env=env,
+    )
+    # An archive to list: issues 总第1期 onwards, weekly, written by bench/synth.py.
+    with tempfile.TemporaryDirectory() as folder:
+        write_archive(folder, issues, seed=7)
+        serve.run([python, "manage.py", "import_issues", folder, "-v0", "--no-prerender"], env=env)
+    serve.flush_redis(REDIS_DB)
+
+
+def find_paths(env):
+    code = (
+        "from articles.models import Article; from people.models import Person;"
+        "a = Article.objects.published().order_by('page__number', 'order').first();"
+        "p = Person.objects.filter(bylines__article=a).first();"
+        "print(a.get_absolute_url()); print(p.get_absolute_url())"
+    )
+    out = subprocess.run(
+        [serve.PY, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    # The shell may print its own lines first (Django 5.2 lists what it imported).
+    return out[-2], out[-1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--issues", type=int, default=100, help="synthetic back issues")
+    parser.add_argument("--pages", nargs="+", choices=list(PAGES), default=list(PAGES))
+    args = parser.parse_args()
+    env = site_env()
+    build(env, args.issues)
+    PAGES["article"], PAGES["person"] = find_paths(env)
+    results = {}
+    with serve.Gunicorn("newsroom", serve.PY, serve.WSGI_APPLICATION, ROOT, env, PORT):
+        for name in args.pages:
+            path = PAGES[name]
+            url = f"http://127.0.0.1:{PORT}{path}"
+            with urllib.request.urlopen(url) as response:  # warm the page cache
+                response.read()
+            runs = []
+            for _ in range(args.runs):
+                load = serve.load1()
+                scores, failing = serve.lighthouse(url)
+                runs.append({"load": load, "scores": scores, "failing": failing})
+                print(f"{name:8} load {load:5.2f} {scores} {failing}", flush=True)
+            results[name] = {
+                "path": path,
+                "runs": runs,
+                "median": {
+                    key: statistics.median(run["scores"][key] for run in runs)
+                    for key in runs[0]["scores"]
+                },
+            }
+    print()
+    print(f"machine: {json.dumps(serve.machine())}")
+    print("| page | performance | accessibility | best practices | SEO | runs (perf) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, result in results.items():
+        median = result["median"]
+        perf = ", ".join(str(run["scores"]["performance"]) for run in result["runs"])
+        print(
+            f"| {name} `{result['path']}` | {median['performance']:g} | "
+            f"{median['accessibility']:g} | {median['best-practices']:g} | {median['seo']:g} "
+            f"| {perf} |"
+        )
+    (ROOT / "bench" / "out" / "lighthouse.json").write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    os.environ.pop("DJANGO_SETTINGS_MODULE", None)
+    main()
