@@ -22,6 +22,8 @@ SCRIPTS = [
     "search",
     "serve",
     "inprocess",
+    "profile_views",
+    "publish",
     "flood",
 ]
 # The options of each script's quick run. search.py is left out of quick runs: it reads a
@@ -31,6 +33,8 @@ QUICK = {
     "import_archive": ["--issues", "100"],
     "serve": ["--quick"],
     "inprocess": ["--urls", "30", "--rounds", "1"],
+    "profile_views": ["--urls", "10"],
+    "publish": ["--rounds", "1"],
     "parse_linear": ["--quick"],
     "photos": ["--photos", "5", "--baseline", "2"],
     "epaper_regions": ["--runs", "1"],

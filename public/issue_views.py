@@ -30,15 +30,21 @@ from issues.models import Issue, IssueCorrection, LayoutCredit, Page, Publicatio
 from public.caching import cache_public_page
 
 
+# Prefetched rows go into plain lists (to_attr): a prefetch into ``.all()`` builds a filtered
+# queryset for every article and page it fills, a tenth of an uncached issue page's time.
 def _bylines():
     return Prefetch(
-        "bylines", queryset=Byline.objects.select_related("person").order_by("order", "id")
+        "bylines",
+        queryset=Byline.objects.select_related("person").order_by("order", "id"),
+        to_attr="byline_list",
     )
 
 
 def _photos():
     return Prefetch(
-        "photos", queryset=Photo.objects.select_related("photographer").order_by("order", "id")
+        "photos",
+        queryset=Photo.objects.select_related("photographer").order_by("order", "id"),
+        to_attr="photo_list",
     )
 
 
@@ -59,7 +65,9 @@ def issue_queryset(user):
     pages = (
         Page.objects.defer("words")
         .order_by("number")
-        .prefetch_related(Prefetch("articles", queryset=articles), _photos())
+        .prefetch_related(
+            Prefetch("articles", queryset=articles, to_attr="article_list"), _photos()
+        )
     )
     return (
         Issue.objects.visible_to(user)
@@ -147,9 +155,9 @@ def on_this_day(publication, today, *, years=3, headlines=2, besides=None):
 def lead_photo(page):
     """The picture shown for a page on the issue and home pages: its photo news, or else the
     first photo of its first article that has one (from prefetched rows)."""
-    candidates = list(page.photos.all())
-    for article in page.articles.all():
-        candidates.extend(article.photos.all())
+    candidates = list(page.photo_list)
+    for article in page.article_list:
+        candidates.extend(article.photo_list)
     return next((photo for photo in candidates if photo.renditions), None)
 
 
@@ -172,7 +180,7 @@ def _render_issue(request, issue, **extra):
     by_number = {page.number: page for page in pages}
     for page in pages:
         page.lead_photo = lead_photo(page)
-        for article in page.articles.all():
+        for article in page.article_list:
             article.page = page
             for number in (article.pages or [])[1:]:
                 if number != page.number and number in by_number:
@@ -574,7 +582,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
-        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
