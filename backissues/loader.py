@@ -189,6 +189,8 @@ def load_issue(
         issue = existing
         for name, value in issue_fields.items():
             setattr(issue, name, value)
+        if plan.keep_status:
+            issue.status = plan.issue_status
         if plan.issue_published_at is not None and issue.status == plan.issue_status:
             issue.published_at = plan.issue_published_at  # the desk's 签发 time stays
         # Saving the issue also makes its cached public pages stale (public/signals.py).
@@ -314,6 +316,7 @@ class _Plan:
     # the merge went)
     page_photos: dict[int, tuple[list[Photo], list | None, str]] = field(default_factory=dict)
     issue_status: str = ""
+    keep_status: bool = False
     issue_published_at: datetime.datetime | None = None
 
 
@@ -440,10 +443,15 @@ def _plan(issue: Issue, incoming: IssueData, status: str) -> _Plan:
     ]
     pairs = replace_merge.match(old_slots, new_slots)
     if status != issue.status and issue.transitions.exists():
-        plan.conflicts.append(
-            f"总第{issue.number}期 is {issue.status} at the desk (see its log); "
-            f"this import would make it {status}"
-        )
+        published = Issue.Status.PUBLISHED
+        if published in (status, issue.status):
+            # Publishing or taking back an issue is the responsible editor's decision.
+            plan.conflicts.append(
+                f"总第{issue.number}期 is {issue.status} at the desk (see its log); "
+                f"this import would make it {status}"
+            )
+        else:
+            plan.keep_status = True  # still unpublished: the desk's layout state stays
     hand_drawn = _manual_regions(issue)
     new_style = any(article.printed for article in olds)
     for i, article in enumerate(olds):

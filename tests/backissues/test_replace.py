@@ -187,6 +187,16 @@ class ReplaceAfterDeskWorkTests(TestCase):
         stderr = self.refused(SAMPLE_TEXT.replace("11月21日,罗塘街道", "11月22日,罗塘街道", 1))
         self.assertIn("总第118期 is ready at the desk", stderr)
 
+    def test_an_unpublished_issue_keeps_the_desks_layout_state(self):
+        issue = Issue.objects.get()
+        issue_services.unpublish_issue(issue=issue, by=self.staff.chief, reason="版面有误")
+        issue_services.reopen_layout(issue=issue, by=self.staff.layout)
+        text = SAMPLE_TEXT.replace("11月21日,罗塘街道", "11月22日,罗塘街道", 1)
+        result = run("import_issues", self.file(text), replace=True, unpublished=True)
+        self.assertFalse(result.failed, result.stderr)
+        issue.refresh_from_db()
+        self.assertEqual(issue.status, Issue.Status.IN_LAYOUT)
+
     # ----------------------------------------------------------------- --force
 
     def forced(self, text, answer=None, **options):
