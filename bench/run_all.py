@@ -25,6 +25,7 @@ SCRIPTS = [
     "profile_views",
     "publish",
     "flood",
+    "login_guessing",
 ]
 # The options of each script's quick run. search.py is left out of quick runs: it reads a
 # 200,000-article database that takes half an hour to build (and a smaller --articles would
@@ -39,6 +40,7 @@ QUICK = {
     "photos": ["--photos", "5", "--baseline", "2"],
     "epaper_regions": ["--runs", "1"],
     "flood": ["--requests", "100"],
+    "login_guessing": ["--seconds", "3", "--rounds", "1"],
 }
 
 
