@@ -337,3 +337,50 @@ def delete_photo(*, photo: Photo, by, note: str = "", bump: bool = True) -> None
         photos=True,
         bump=bump,
     )
+
+
+@transaction.atomic
+def move_photo(*, photo: Photo, up: bool, by, note: str = "") -> Photo:
+    """Move a photo one place up or down among its article's photos (or its page's photo
+    news): the order readers see them in. The photos are numbered 0, 1, 2 … afresh, so equal
+    or gappy 顺序 numbers typed at the desk end up as the order they were shown in."""
+    old = Photo.objects.select_for_update().filter(pk=photo.pk).first()
+    if old is None:
+        raise workflow.InvalidTransition(gettext("This photo no longer exists."))
+    key = _key(article_id=old.article_id, page_id=old.page_id)
+    assert key is not None  # a photo is in an article or on a page (photo_article_xor_page)
+    target = _lock_targets({key})[key]
+    target.authorize(by, note)
+    if old.article_id is not None:
+        siblings = Photo.objects.filter(article_id=old.article_id)
+    else:
+        siblings = Photo.objects.filter(page_id=old.page_id, article__isnull=True)
+    ordered = list(siblings.order_by("order", "pk"))
+    index = next(position for position, each in enumerate(ordered) if each.pk == old.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(ordered):
+        raise workflow.InvalidTransition(
+            gettext("The photo is already the first.")
+            if up
+            else gettext("The photo is already the last.")
+        )
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for order, each in enumerate(ordered):
+        if each.order != order:
+            each.order = order
+            each.save(update_fields=["order"])  # signals: the public pages go stale
+    what = (
+        gettext("photo moved up: %(caption)s") if up else gettext("photo moved down: %(caption)s")
+    ) % {"caption": _photo_text(old)}
+    _record(
+        target,
+        by=by,
+        action="edit_photos",
+        what=what,
+        note=note,
+        now=timezone.now(),
+        photos=True,
+        bump=True,
+    )
+    photo.order = ordered.index(next(each for each in ordered if each.pk == old.pk))
+    return photo

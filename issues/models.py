@@ -4,7 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image as PILImage
 
+from imaging.renditions import displayed_size
 from imaging.validate import verify_scan
 from issues.dates import weekday_name
 from people.urls_cache import fast_reverse
@@ -333,6 +335,18 @@ class Page(models.Model):
             "width": first["width"],
             "height": first["height"],
         }
+
+    def scan_image_size(self) -> tuple[int, int] | None:
+        """An image scan's pixel size as shown (EXIF orientation applied), read from the
+        file's header, for the `width` and `height` of its `<img>` when it has no renditions;
+        None for a PDF, no scan, or a file that cannot be read."""
+        if not self.scan or self.scan_is_pdf:
+            return None
+        try:
+            with self.scan.open("rb") as handle, PILImage.open(handle) as image:
+                return displayed_size(image)
+        except (OSError, ValueError, SyntaxError):
+            return None
 
     @property
     def thumbnail(self) -> dict | None:

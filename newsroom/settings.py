@@ -216,6 +216,45 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Where uploaded and generated files live. "files": MEDIA_ROOT, served by the site's /media/
+# view (public/media_views.py) whatever DEBUG says. "s3": an S3-compatible bucket through
+# django-storages (newsroom/storage.py): readers fetch renditions, page images and PDFs from
+# MEDIA_PUBLIC_URL (the bucket, or a CDN in front of it); originals stay private.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="files")
+if MEDIA_STORAGE == "s3":
+    _bucket = env("AWS_STORAGE_BUCKET_NAME", default="")
+    if not _bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _endpoint = env("AWS_S3_ENDPOINT_URL", default="") or None
+    _region = env("AWS_S3_REGION_NAME", default="") or "us-east-1"
+    # Empty (as docker-compose passes an unset variable): the bucket's own URL.
+    MEDIA_PUBLIC_URL = env("MEDIA_PUBLIC_URL", default="") or (
+        f"{_endpoint.rstrip('/')}/{_bucket}"
+        if _endpoint
+        else f"https://{_bucket}.s3.{_region}.amazonaws.com"
+    )
+    STORAGES["default"] = {
+        "BACKEND": "newsroom.storage.MediaS3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": _endpoint,
+            "region_name": _region,
+            # Unset: boto3 finds credentials itself (instance role, ~/.aws).
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # S3-compatible servers (MinIO, moto) are addressed by path, AWS by host name.
+            "addressing_style": "path" if _endpoint else None,
+            # Off for a bucket that refuses ACLs: grant public read on renditions/*, pages/*
+            # and issues/* with a bucket policy instead (README, "Media in production").
+            "object_acls": env.bool("AWS_S3_OBJECT_ACLS", default=True),
+        },
+    }
+    # Pages show images from the bucket (or its CDN).
+    _origin = "/".join(MEDIA_PUBLIC_URL.split("/", 3)[:3])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_origin)
+elif MEDIA_STORAGE != "files":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be files or s3, not {MEDIA_STORAGE!r}.")
+
 # Uploaded page scans (PDF) can be large; keep uploads in files rather than in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -1,11 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from imaging.renditions import DEFAULT_PREFIX
 from public import issue_views, media_views
 from public.caching import cache_public_page
 from public.sitemaps import SITEMAPS
@@ -18,12 +16,9 @@ admin.site.index_title = _("Editorial desk")
 # Fixed prefixes first: a publication slug must never shadow them.
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Photo renditions, cached for a year (their names change with their content).
-    path(
-        f"{settings.MEDIA_URL.strip('/')}/{DEFAULT_PREFIX}/<path:name>",
-        media_views.rendition,
-        name="rendition",
-    ),
+    # Uploaded and generated files, whatever DEBUG says: renditions, page images and PDFs for
+    # everyone, desk scans by their page, originals for staff only (public/media.py).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_views.media_file, name="media"),
     path("people/", include("public.person_urls")),
     path("search/", search_views.search_view, name="search"),
     path(
@@ -37,6 +32,3 @@ urlpatterns = [
     path("<slug:pub>/articles/", include("public.article_urls")),
     path("<slug:pub>/", include("public.issue_urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

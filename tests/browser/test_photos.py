@@ -7,6 +7,7 @@ Set NEWSROOM_SCREENSHOTS=1 to save screenshots to screenshots/ (gitignored).
 
 import io
 import os
+import time
 from pathlib import Path
 
 from django.test import override_settings
@@ -101,3 +102,46 @@ class PhotoBrowserTests(ChromiumTestCase):
         context.close()
         self.assertEqual(shift, 0)
         self.assertRegex(current, r"/media/renditions/[0-9a-f]{16}/480\.webp$")
+
+    def test_an_article_with_several_photos_arriving_late_does_not_shift(self):
+        """Three photos of different shapes (a phone photo stored turned, a portrait, a
+        panorama) whose files arrive 400 ms after the page: the text must not move when they
+        do, on a phone and on a desktop. bench/RESULTS.md records the figure."""
+        issue = factories.issue(pages=1, published=True)
+        body = "日前，罗塘街道党工委书记缪杰明带队走访辖区企业。\n" * 6
+        article = factories.article(issue.pages.get(), headline="稻田收割忙", body=body)
+        for size, orientation in (((4000, 3000), 6), ((1500, 2000), 1), ((3000, 900), 1)):
+            photo = Photo(article=article, caption="农民在田间收割水稻。")
+            data = samples.jpeg(size, orientation=orientation)
+            photos.attach_image(photo, io.BytesIO(data), name="p.jpg")
+
+        def late(route):
+            time.sleep(0.4)
+            route.continue_()
+
+        for viewport in (PHONE, {"width": 1280, "height": 800}):
+            context = self.browser.new_context(viewport=viewport, locale="zh-CN")
+            page = context.new_page()
+            page.route("**/media/**", late)
+            page.goto(self.live_server_url + article.get_absolute_url())
+            images = page.locator("figure.photo img")
+            self.assertEqual(images.count(), 3)
+            for index in range(3):
+                images.nth(index).scroll_into_view_if_needed()
+            page.wait_for_function(
+                "[...document.querySelectorAll('figure.photo img')].every(i => i.complete)"
+            )
+            shift = page.evaluate(LAYOUT_SHIFT)
+            sized = page.evaluate(
+                "[...document.images].map(i => [i.getAttribute('width'), i.getAttribute('height'),"
+                " i.naturalWidth, i.naturalHeight])"
+            )
+            context.close()
+            with self.subTest(width=viewport["width"]):
+                self.assertEqual(shift, 0)
+                for width, height, natural_width, natural_height in sized:
+                    self.assertTrue(width and height, sized)
+                    # The attributes give the shape of the file the browser chose (a small
+                    # rendition's height is rounded to whole pixels: within 1 %).
+                    attributes = int(width) / int(height)
+                    self.assertLess(abs(attributes / (natural_width / natural_height) - 1), 0.01)

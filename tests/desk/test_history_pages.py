@@ -114,6 +114,12 @@ class IssueAndPageHistoryTests(TestCase):
                 self.as_(login)
                 self.assertEqual(self.issue_history().status_code, status)
                 self.assertEqual(self.page_history().status_code, status)
+        # Refused in Chinese, with the way back to the desk (not Django's bare English page).
+        self.as_("lishuxiang")
+        refused = self.issue_history()
+        self.assertContains(refused, "没有权限", status_code=403)
+        self.assertContains(refused, 'href="/admin/"', status_code=403)
+        self.assertNotContains(refused, "Forbidden", status_code=403)
         self.client.logout()
         for response in (self.issue_history(), self.page_history()):
             self.assertEqual(response.status_code, 302)

@@ -77,19 +77,31 @@ class ComposeFileTests(SimpleTestCase):
         self.assertIn("web", scheduler["depends_on"])
         self.assertEqual(scheduler["restart"], "unless-stopped")
 
+    def test_every_process_with_the_web_settings_sees_the_same_media(self):
+        env = self.services["web"]["environment"]
+        self.assertEqual(env["MEDIA_STORAGE"], "${MEDIA_STORAGE:-files}")
+        self.assertIn("media", self.compose["volumes"])
+        for name in ("web", "worker", "scheduler"):
+            service = self.services[name]
+            self.assertEqual(service["environment"], env, name)
+            self.assertIn(f"media:{env['MEDIA_ROOT']}", service["volumes"], name)
+        # gunicorn serves /media/ itself with debug off: no static() route, no web server.
+        self.assertEqual(env["DJANGO_DEBUG"], "off")
+        self.assertNotIn("static(", (ROOT / "newsroom/urls.py").read_text())
+
     def test_the_database_data_is_on_a_volume(self):
         self.assertIn("db-data", self.compose["volumes"])
         self.assertTrue(any(v.startswith("db-data:") for v in self.services["db"]["volumes"]))
 
     def test_every_variable_the_settings_read_is_documented_and_compose_sets_no_unknown_one(self):
         settings_source = (ROOT / "newsroom/settings.py").read_text()
-        read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
+        read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', settings_source))
         readme = (ROOT / "README.md").read_text()
         # README's configuration table: rows such as | `MEDIA_ROOT`, `STATIC_ROOT` | … |
         documented = {
             name
-            for row in re.findall(r"(?m)^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \|", readme)
-            for name in re.findall(r"`([A-Z_]+)`", row)
+            for row in re.findall(r"(?m)^\| (`[A-Z][A-Z0-9_]+`(?:, `[A-Z][A-Z0-9_]+`)*) \|", readme)
+            for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row)
         }
         self.assertEqual(read - documented, set(), "read by the settings, not in README")
         self.assertEqual(documented - read, set(), "in README, never read by the settings")

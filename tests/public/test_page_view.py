@@ -4,6 +4,7 @@ from django.core.files.base import ContentFile
 from django.test import TestCase, override_settings
 
 from tests import factories
+from tests.imaging import samples
 from tests.sample_site import build
 
 
@@ -72,9 +73,21 @@ class PageViewTests(TestCase):
     @override_settings(MEDIA_ROOT="/tmp/newsroom-test-media")
     def test_image_scan_is_shown_small_inside_its_link(self):
         page = self.pages[2]
+        png = samples.encode(samples.scene((300, 420)), "PNG")
+        page.scan.save("p2.png", ContentFile(png), save=True)
+        response = self.client.get(page.get_absolute_url())
+        self.assertContains(
+            response,
+            f'<img src="{page.scan.url}" width="300" height="420" alt="" loading="lazy">',
+        )
+
+    def test_an_unreadable_image_scan_is_only_a_link(self):
+        # No size to give its <img>: the link alone, rather than a page that shifts.
+        page = self.pages[2]
         page.scan.save("p2.png", ContentFile(b"\x89PNG"), save=True)
         response = self.client.get(page.get_absolute_url())
-        self.assertContains(response, f'<img src="{page.scan.url}" alt="" loading="lazy">')
+        self.assertContains(response, f'<a href="{page.scan.url}">')
+        self.assertNotContains(response, f'<img src="{page.scan.url}"')
 
 
 class JumpToMissingPageTests(TestCase):

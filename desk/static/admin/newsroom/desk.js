@@ -6,6 +6,11 @@
  *    POSTed to the article's autosave address (a new server-side revision of the draft), and
  *    "已自动保存 15:04" is shown. The form's hidden version follows, so a later save by hand is
  *    not refused as stale.
+ * 3. A new story, before its first save, is kept in this browser (localStorage) as it is
+ *    typed, so a crash, a closed tab, an expired login or a dropped connection on the save
+ *    loses nothing: the next time its writer opens 写新稿 the desk offers to restore it
+ *    (恢复) or drop it (放弃). The copy is the writer's own (the key holds their user id),
+ *    is removed once the story is saved, on logging out, and after a week.
  */
 (function () {
   "use strict";
@@ -97,9 +102,170 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
+  var DRAFT_PREFIX = "newsroom:new-article:";
+  var DRAFT_DAYS = 7;
+
+  function storage() {
+    try {
+      var store = window.localStorage;
+      store.getItem(DRAFT_PREFIX);
+      return store;
+    } catch (error) {
+      return null; // storage disabled: the form works as it always did
+    }
+  }
+
+  function readDraft(store, key) {
+    try {
+      var draft = JSON.parse(store.getItem(key) || "null");
+      if (draft && draft.fields && Date.now() - draft.at < DRAFT_DAYS * 86400000) return draft;
+    } catch (error) {
+      /* unreadable: dropped below */
+    }
+    store.removeItem(key);
+    return null;
+  }
+
+  function draftKeys(store) {
+    var keys = [];
+    for (var i = 0; i < store.length; i++) {
+      if (store.key(i).indexOf(DRAFT_PREFIX) === 0) keys.push(store.key(i));
+    }
+    return keys;
+  }
+
+  function clock(ms) {
+    var at = new Date(ms);
+    return ("0" + at.getHours()).slice(-2) + ":" + ("0" + at.getMinutes()).slice(-2);
+  }
+
+  // Any desk page after a new story's form was sent: saved (the admin says so, or this is
+  // the story's own page) or not (the copy stays, to be offered again).
+  function settleSentDrafts(store, onNewStoryForm) {
+    if (/\/logout\/$/.test(window.location.pathname)) {
+      draftKeys(store).forEach(function (key) {
+        store.removeItem(key);
+      });
+      return;
+    }
+    if (!document.getElementById("user-tools")) return; // the login page: decide after it
+    var saved =
+      document.querySelector(".messagelist .success") ||
+      /\/articles\/article\/\d+\/change\/$/.test(window.location.pathname);
+    var refused = onNewStoryForm && document.querySelector(".errornote");
+    draftKeys(store).forEach(function (key) {
+      var draft = readDraft(store, key);
+      if (!draft || !draft.sent) return;
+      if (saved && !refused) {
+        store.removeItem(key);
+      } else {
+        draft.sent = false;
+        store.setItem(key, JSON.stringify(draft));
+      }
+    });
+  }
+
+  function keepNewStory(store) {
+    var box = document.getElementById("local-draft");
+    var form = changeForm();
+    if (!box || !form) return;
+    var key = box.dataset.draftKey;
+    var fields = TEXT_FIELDS.filter(function (name) {
+      return form.elements[name];
+    });
+    function values() {
+      var now = {};
+      fields.forEach(function (name) {
+        now[name] = form.elements[name].value;
+      });
+      return now;
+    }
+    function blank(now) {
+      return fields.every(function (name) {
+        return !now[name].trim();
+      });
+    }
+    var status = document.getElementById("local-draft-status");
+    var timer = null;
+    function keep() {
+      timer = null;
+      var now = values();
+      if (blank(now)) {
+        store.removeItem(key);
+        return;
+      }
+      var at = Date.now();
+      try {
+        store.setItem(key, JSON.stringify({ fields: now, at: at, sent: false }));
+      } catch (error) {
+        return; // storage full: nothing more to do here
+      }
+      if (status) status.textContent = status.dataset.keptLabel + " " + clock(at);
+    }
+    form.addEventListener("input", function (event) {
+      if (!event.target || fields.indexOf(event.target.name) === -1) return;
+      if (timer) window.clearTimeout(timer);
+      timer = window.setTimeout(keep, 500);
+    });
+    window.addEventListener("pagehide", function () {
+      if (timer) keep();
+    });
+    form.addEventListener("submit", function () {
+      if (timer) {
+        window.clearTimeout(timer);
+        timer = null;
+      }
+      var now = values();
+      if (!blank(now)) {
+        store.setItem(key, JSON.stringify({ fields: now, at: Date.now(), sent: true }));
+      }
+    });
+
+    var draft = readDraft(store, key);
+    if (!draft || !blank(values())) return; // nothing kept, or the form came back filled
+    var offer = document.createElement("p");
+    var what = draft.fields.headline ? "《" + draft.fields.headline + "》" : "";
+    offer.textContent = box.dataset.foundLabel + what + "（" + clock(draft.at) + "）";
+    var restore = document.createElement("button");
+    restore.type = "button";
+    restore.className = "button local-draft-restore";
+    restore.textContent = box.dataset.restoreLabel;
+    var drop = document.createElement("button");
+    drop.type = "button";
+    drop.className = "button local-draft-drop";
+    drop.textContent = box.dataset.dropLabel;
+    box.appendChild(offer);
+    box.appendChild(restore);
+    box.appendChild(drop);
+    box.hidden = false;
+    restore.addEventListener("click", function () {
+      fields.forEach(function (name) {
+        if (typeof draft.fields[name] === "string") {
+          form.elements[name].value = draft.fields[name];
+          form.elements[name].dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      });
+      box.hidden = true;
+      form.elements[fields[0]].focus();
+    });
+    drop.addEventListener("click", function () {
+      store.removeItem(key);
+      box.hidden = true;
+    });
+  }
+
+  function start() {
     init();
+    var store = storage();
+    if (!store) return;
+    var onNewStoryForm = !!document.getElementById("local-draft");
+    settleSentDrafts(store, onNewStoryForm);
+    if (onNewStoryForm) keepNewStory(store);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
