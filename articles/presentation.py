@@ -6,6 +6,10 @@ Plain Python over rows already fetched, so the views' query counts stay fixed.
 import re
 from dataclasses import dataclass, field
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
 
 @dataclass
 class BylineGroup:
@@ -196,3 +200,93 @@ def display_punctuation(text):
             if _cjk(before) or _cjk(after):
                 chars[index] = FULL_WIDTH[char]
     return "".join(chars)
+
+
+# The pieces of HTML that public pages repeat for every article, built in Python rather than
+# by an {% include %} a time: an issue page has 20 articles, and each include pushed a
+# context, looked its template up and translated its labels again. Each gives exactly what
+# its template did (templates/articles/_bylines.html, _part.html and _jump.html, the body
+# loop of article_detail.html and _jump_marker.html, kept in git history), including the
+# newline an included file ended with.
+
+
+def bylines_html(bylines):
+    """<p class="byline">: the bylines grouped as printed, each name linking to the person."""
+    bylines = list(bylines)
+    if not bylines:
+        return mark_safe("\n")
+    groups = []
+    for group in group_bylines(bylines):
+        names = "".join(
+            f' <a href="{escape(person.get_absolute_url())}">{escape(person.name)}</a>'
+            for person in group.people
+        )
+        groups.append(
+            f'<span class="byline-group"><span class="role">{escape(group.label)}</span>'
+            f"{names}</span>"
+        )
+    return mark_safe(
+        f'<p class="byline"><span class="visually-hidden">{escape(gettext("By"))} </span>'
+        f"{' '.join(groups)}</p>\n"
+    )
+
+
+def _jump_html(jump, direction):
+    if direction == "to":
+        text = gettext("(continued on page %(n)s)") % {"n": jump.page_number}
+    else:
+        text = gettext("(continued from page %(n)s)") % {"n": jump.page_number}
+    html = f'<span class="jump-text">{text}</span>'
+    if jump.url:
+        return f'<a class="jump" href="{escape(jump.url)}">{html}</a>\n'
+    if direction == "to":
+        missing = gettext("(page %(n)s is not in the archive)") % {"n": jump.page_number}
+        return f'{html}<span class="jump-missing">{missing}</span>\n'
+    return f"{html}\n"
+
+
+def part_html(part):
+    """The article's text on one page (a Part), with 上接/下转 at its ends."""
+    out = []
+    paragraphs = part.paragraphs
+    last = len(paragraphs) - 1
+    for index, paragraph in enumerate(paragraphs):
+        out.append('<p class="cut">' if paragraph.continues_cut else "<p>")
+        if index == 0 and part.jump_from:
+            out.append(_jump_html(part.jump_from, "from"))
+        out.append(escape(display_punctuation(paragraph.text)))
+        if index == last and part.jump_to:
+            out.append(_jump_html(part.jump_to, "to"))
+        out.append("</p>\n")
+    if not paragraphs:
+        if part.jump_from:
+            out.append(f'<p class="cut">{_jump_html(part.jump_from, "from")}</p>')
+        if part.jump_to:
+            out.append(f'<p class="cut">{_jump_html(part.jump_to, "to")}</p>')
+    out.append("\n")
+    return mark_safe("".join(out))
+
+
+def _marker_html(marker):
+    text = gettext("Continued on page %(n)s") % {"n": marker.page_number}
+    if marker.url:
+        inner = f'<a href="{escape(marker.url)}">{text}</a>'
+    else:
+        missing = gettext("(page %(n)s is not in the archive)") % {"n": marker.page_number}
+        inner = f'{text}<span class="jump-missing">{missing}</span>'
+    return f'<p class="jump-marker">{inner}</p>\n'
+
+
+def blocks_html(blocks):
+    """The article read whole (continuous_text's blocks): paragraphs and jump markers."""
+    return mark_safe(
+        "".join(
+            (
+                _marker_html(block)
+                if isinstance(block, JumpMarker)
+                else f"<p>{escape(display_punctuation(block.text))}</p>"
+            )
+            + "\n    "
+            for block in blocks
+        )
+    )

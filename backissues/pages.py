@@ -18,6 +18,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, UnidentifiedImageError
@@ -32,8 +33,6 @@ from imaging.renditions import delete_files, manifest_files
 from issues.models import Page
 
 PAGE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".webp")
-# A scan larger than this many pixels is refused (a decompression bomb, not a page).
-MAX_SCAN_PIXELS = 60_000_000
 
 
 class PageFileError(ValueError):
@@ -109,11 +108,28 @@ def read_page_files(folder: Path, page_numbers: set[int]) -> dict[int, PageFile]
             raise PageFileError(f"{path}: the issue text has no page {number}")
         if number in files:
             raise PageFileError(f"{path}: page {number} has two files")
+        _check_size(path)
         data = path.read_bytes()
         page_file = PageFile(number, path, data, hashlib.sha256(data).hexdigest())
         _check(page_file)
         files[number] = page_file
     return files
+
+
+def _check_size(path: Path) -> None:
+    """A page file over ``SCAN_UPLOAD_MAX_BYTES`` (the desk's limit for a page scan) is refused
+    before it is read: one printed page is a few MB, a larger file is a mistake or an attack."""
+    size = path.stat().st_size
+    limit = settings.SCAN_UPLOAD_MAX_BYTES
+    if size > limit:
+        raise PageFileError(
+            f"{path}: {_megabytes(size)} is larger than the {_megabytes(limit)} a page file may "
+            "be (SCAN_UPLOAD_MAX_BYTES)"
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _check(page_file: PageFile) -> None:
@@ -129,8 +145,12 @@ def _check(page_file: PageFile) -> None:
         return
     try:
         with Image.open(io.BytesIO(page_file.data)) as image:
-            if image.width * image.height > MAX_SCAN_PIXELS:
-                raise PageFileError(f"{page_file.path}: the image is too large")
+            megapixels = image.width * image.height / 1_000_000
+            if megapixels > settings.SCAN_MAX_MEGAPIXELS:
+                raise PageFileError(
+                    f"{page_file.path}: the image has {megapixels:.0f} megapixels, more than the "
+                    f"{settings.SCAN_MAX_MEGAPIXELS} a page scan may have (SCAN_MAX_MEGAPIXELS)"
+                )
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise PageFileError(f"{page_file.path}: not a readable image ({error})") from None

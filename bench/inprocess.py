@@ -122,6 +122,7 @@ def main():
 
     load = [round(os.getloadavg()[0], 2)]
     serve.prepare_archive(args.issues, serve.cached_env())
+    serve.run([serve.PY, "manage.py", "collectstatic", "--no-input", "-v0"], env=serve.cached_env())
     if not args.no_peer:
         peer_setup.prepare_database(serve.cached_env())
     paths = peer_setup.newsroom("paths", serve.cached_env(), args.urls)

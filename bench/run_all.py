@@ -22,7 +22,10 @@ SCRIPTS = [
     "search",
     "serve",
     "inprocess",
+    "profile_views",
+    "publish",
     "flood",
+    "login_guessing",
 ]
 # The options of each script's quick run. search.py is left out of quick runs: it reads a
 # 200,000-article database that takes half an hour to build (and a smaller --articles would
@@ -31,10 +34,13 @@ QUICK = {
     "import_archive": ["--issues", "100"],
     "serve": ["--quick"],
     "inprocess": ["--urls", "30", "--rounds", "1"],
+    "profile_views": ["--urls", "10"],
+    "publish": ["--rounds", "1"],
     "parse_linear": ["--quick"],
     "photos": ["--photos", "5", "--baseline", "2"],
     "epaper_regions": ["--runs", "1"],
     "flood": ["--requests", "100"],
+    "login_guessing": ["--seconds", "3", "--rounds", "1"],
 }
 
 

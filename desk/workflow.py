@@ -420,6 +420,7 @@ EDITS = {
     "edit_photos": _("Photos changed"),
     "edit_page": _("Pages changed"),
     "edit_issue": _("Issue details changed"),
+    "regions": _("Regions corrected"),  # desk/region_services.py
 }
 
 

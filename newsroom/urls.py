@@ -1,12 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from public import issue_views, media_views
-from public.caching import cache_public_page
-from public.sitemaps import SITEMAPS
+from public import issue_views, media_views, sitemaps
 from search import views as search_views
 
 admin.site.site_header = _("Newsroom")
@@ -21,11 +18,13 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_views.media_file, name="media"),
     path("people/", include("public.person_urls")),
     path("search/", search_views.search_view, name="search"),
-    path(
-        "sitemap.xml",
-        cache_public_page(sitemap, scope="site", query=("p",)),
-        {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
+    # A sitemap index; one sitemap per publication and month, one of people.
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemaps/people.xml", sitemaps.sitemap_people, name="sitemap_people"),
+    re_path(
+        r"^sitemaps/(?P<pub>[-a-zA-Z0-9_]+)/(?P<month>[0-9]{4}-[0-9]{2})\.xml$",
+        sitemaps.sitemap_month,
+        name="sitemap_month",
     ),
     path("robots.txt", issue_views.robots_txt, name="robots_txt"),
     path("", issue_views.home, name="home"),

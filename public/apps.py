@@ -11,6 +11,7 @@ class PublicConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self):
-        from public import signals
+        from public import prerender, signals
 
         signals.connect()
+        prerender.connect()

@@ -1,7 +1,6 @@
 """The public article view and its short link."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,18 +13,12 @@ from public.caching import cache_public_page
 from public.issue_views import neighbours
 
 
-def _position_on_page():
-    """The article's place on its start page, from 1, counting every article placed there
-    (withdrawn ones too, so that a withdrawal does not renumber the page): a subquery."""
-    before = (
-        Article.objects.filter(page=OuterRef("page"))
-        .filter(Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), pk__lt=OuterRef("pk")))
-        .order_by()
-        .values("page")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(before), 0) + 1
+def _visible_statuses(user):
+    """The statuses of an issue's articles the user may read (Article.objects.visible_to: the
+    article shown is visible, so its issue is)."""
+    if user.is_authenticated and user.is_staff:
+        return {Article.Status.PLACED, Article.Status.PUBLISHED}
+    return {Article.Status.PUBLISHED}
 
 
 @cache_public_page
@@ -34,17 +27,16 @@ def article_detail(request, pub, pk):
     corrections, breadcrumbs, the previous and next article of the issue and the previous
     and next issue, a share card and its short link.
 
-    Queries: the article with its page, issue, publication and responsible editor and its
-    place on the page;
+    Queries: the article with its page, issue, publication and responsible editor;
     its bylines with people; its photos with photographers; its corrections; the issue's
     pages (breadcrumbs and jump links); the issue's articles, a few columns each
-    (previous/next); the previous and next issue.
+    (previous/next, and the place on the page of the short link); the previous and next
+    issue.
     """
     user = request.user
     article = get_object_or_404(
         Article.objects.visible_to(user)
         .select_related("page__issue__publication", "page__issue__responsible_editor")
-        .annotate(position=_position_on_page())
         .prefetch_related(
             Prefetch(
                 "bylines",
@@ -60,12 +52,26 @@ def article_detail(request, pub, pk):
         pk=pk,
     )
     issue = article.page.issue
-    pages = list(Page.objects.visible_to(user).filter(issue=issue).order_by("number"))
+    pages = list(
+        Page.objects.visible_to(user).filter(issue=issue).defer("words").order_by("number")
+    )
     for each in pages:
         each.issue = issue
     page_urls = {each.number: each.get_absolute_url() for each in pages}
-    sequence = list(
-        Article.objects.visible_to(user).in_issue(issue).values_list("pk", "headline", named=True)
+    # Every article of the issue, a few columns each: the previous and next ones the reader
+    # may see, and the article's place on its start page counting every article placed
+    # there (withdrawn ones too, so that a withdrawal does not renumber the page).
+    rows = list(
+        Article.objects.in_issue(issue).values_list(
+            "pk", "headline", "status", "page_id", "order", named=True
+        )
+    )
+    visible = _visible_statuses(user)
+    sequence = [row for row in rows if row.status in visible]
+    position = 1 + sum(
+        1
+        for row in rows
+        if row.page_id == article.page_id and (row.order, row.pk) < (article.order, article.pk)
     )
     index = next(i for i, row in enumerate(sequence) if row.pk == article.pk)
     previous = sequence[index - 1] if index > 0 else None
@@ -81,7 +87,7 @@ def article_detail(request, pub, pk):
                 "pub": issue.publication.slug,
                 "number": issue.number,
                 "page": article.page.number,
-                "n": article.position,
+                "n": position,
             },
         )
     )

@@ -8,12 +8,13 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from articles.models import Article, Byline, Photo
 from issues.models import Issue
 from people.models import Person
 from public.caching import cache_public_page
+from public.work_list import work_items_html
 
 # The newest items each section shows on the person page, and a section page's length.
 SECTION_SIZE = 20
@@ -29,6 +30,28 @@ _OTHER_SECTIONS = {
 }
 
 
+# What a list of work shows of each article (headline, link, paper, issue, date, preview
+# badge, and the footer's sponsors): only these columns are read, not the texts, the pages'
+# text layers or the issues' mastheads.
+_PAGE_COLUMNS = [
+    "number",
+    "issue__number",
+    "issue__number_in_year",
+    "issue__date",
+    "issue__status",
+    "issue__publication__slug",
+    "issue__publication__name",
+    # The footer prints the paper's sponsors when all the work shown is in one paper.
+    "issue__publication__sponsors",
+    "issue__publication__sponsor_role",
+]
+_ARTICLE_COLUMNS = [
+    "article__headline",
+    "article__status",
+    *(f"article__page__{column}" for column in _PAGE_COLUMNS),
+]
+
+
 def _bylines(person, user):
     # The visibility subquery is narrowed to this person's work: unnarrowed, PostgreSQL
     # hashes every published article of the archive for each request (tens of ms).
@@ -36,7 +59,7 @@ def _bylines(person, user):
     return (
         Byline.objects.filter(person=person, article__in=visible)
         .select_related("article__page__issue__publication")
-        .defer("article__body")
+        .only("role", *_ARTICLE_COLUMNS)
     )
 
 
@@ -47,7 +70,15 @@ def _photos(person, user):
         Photo.objects.filter(photographer=person)
         .filter(Q(article__in=visible_articles) | Q(page__issue__in=visible_issues))
         .select_related("article__page__issue__publication", "page__issue__publication")
-        .defer("article__body")
+        .only(
+            "caption",
+            "alt_text",
+            "renditions",
+            "article",
+            "page",
+            *_ARTICLE_COLUMNS,
+            *(f"page__{column}" for column in _PAGE_COLUMNS),
+        )
         # A photo reaches its issue through its article or, for photo news, its page.
         .annotate(issue_date=Coalesce("article__page__issue__date", "page__issue__date"))
     )
@@ -84,6 +115,11 @@ class Section:
     items: list
     total: int
     see_all: bool = False
+
+    @property
+    def items_html(self):
+        """The items as list entries (public/work_list.py)."""
+        return work_items_html(self.kind, self.items, get_language())
 
     @property
     def shown_total(self):

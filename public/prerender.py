@@ -8,7 +8,8 @@ change, a crawler included, gets a cached page:
   articles, the person pages of its people). Pages added later for an issue (the e-paper)
   belong in this one function;
 - ``publication_urls(publication, issues)``: what lists the issue (home, the paper's latest
-  issue, the archive and its month, the feed, the sitemap) and the neighbouring issues,
+  issue, the archive and its month, the feed, the sitemap index and the issue's month's
+  sitemap) and the neighbouring issues,
   whose previous/next links changed.
 
 ``schedule_prerender(issues)`` queues one task (``prerender_issues``) when the surrounding
@@ -16,7 +17,8 @@ transaction commits, that is after the generation bump of public/caching.py, so 
 are rendered from the committed rows under the new generation. Where the task runs depends
 on TASKS_BACKEND (settings.py): with ``database``, ``manage.py db_worker`` (docker-compose's
 ``worker`` service) picks it up; with ``immediate`` (the embedded default, no worker) it runs
-at commit, in the process that published. Either way a page nobody pre-rendered is still
+in the process that published: after the response when that was a request (the editor does
+not wait for it), at commit otherwise. Either way a page nobody pre-rendered is still
 rendered on demand by the first reader, exactly as before: nothing depends on the task.
 
 Pages are rendered once for each origin readers use (``PUBLIC_SITE_URL``), by calling the
@@ -25,22 +27,25 @@ URL's view as an anonymous reader would reach it, so the cache key is the reader
 
 import io
 import logging
+import threading
 import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.wsgi import WSGIRequest
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
 
 from articles.models import Article, Byline, Photo
 from issues.models import Issue, LayoutCredit
 from people.models import Person
+from public.sitemaps import month_sitemap_url
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +98,7 @@ def issue_urls(issue: Issue) -> list[str]:
 def publication_urls(publication, issues) -> list[str]:
     """The pages that list these issues of one publication: the home page, the paper's
     latest issue, its archive (first page, each issue's year and month, the list by number),
-    its feed, the sitemap,
+    its feed, the sitemap index, the sitemap of each issue's month and the people's sitemap,
     and the published issues just before and after each one (their neighbour links)."""
     slug = publication.slug
     archive = reverse("issues:archive", kwargs={"pub": slug})
@@ -103,10 +108,12 @@ def publication_urls(publication, issues) -> list[str]:
         archive,
         reverse("issues:numbers", kwargs={"pub": slug}),
         reverse("issues:feed", kwargs={"pub": slug}),
-        reverse("django.contrib.sitemaps.views.sitemap"),
+        reverse("sitemap"),
+        reverse("sitemap_people"),
     ]
     published = Issue.objects.published().of(publication)
     for issue in issues:
+        paths.append(month_sitemap_url(slug, issue.date))
         paths.append(f"{archive}?year={issue.date.year}")
         paths.append(f"{archive}?year={issue.date.year}&month={issue.date.month}")
         before = published.filter(date__lt=issue.date).order_by("-date").first()
@@ -216,10 +223,52 @@ def prerender_issues(issue_ids: list[int]) -> dict:
     return {"pages": len(statuses), "failed": failed, "seconds": round(seconds, 3)}
 
 
+# Issues whose pre-render waits for the end of this thread's request (see schedule_prerender).
+_after_response = threading.local()
+
+
+def _runs_in_this_process() -> bool:
+    return isinstance(prerender_issues.get_backend(), ImmediateBackend)
+
+
 def schedule_prerender(issues) -> None:
     """Queue pre-rendering of these issues' public pages when the transaction commits (at
     once outside one). Unpublished issues are skipped by the task (they have no public
-    pages)."""
+    pages).
+
+    With a worker the task is queued at commit. Without one (the immediate backend) the
+    task would run inside the request that published, and the editor would wait for every
+    page to render (seconds on a loaded machine): in a request it runs after the response
+    has been sent instead (``request_finished``, sent when the server closes the response),
+    in the same process. Outside a request (a command such as import_issues) it runs at
+    commit."""
     ids = sorted({issue.pk for issue in issues})
+    if not ids:
+        return
+
+    def queue():
+        if getattr(_after_response, "in_request", False) and _runs_in_this_process():
+            _after_response.ids = sorted({*getattr(_after_response, "ids", []), *ids})
+        else:
+            prerender_issues.enqueue(ids)
+
+    transaction.on_commit(queue)
+
+
+def request_started_handler(**kwargs):
+    _after_response.in_request = True
+    _after_response.ids = []
+
+
+def request_finished_handler(**kwargs):
+    ids = getattr(_after_response, "ids", [])
+    _after_response.in_request = False
+    _after_response.ids = []
     if ids:
-        transaction.on_commit(lambda: prerender_issues.enqueue(ids))
+        prerender_issues.enqueue(ids)
+
+
+def connect():
+    """Called once when the app is ready (public/apps.py)."""
+    request_started.connect(request_started_handler, dispatch_uid="prerender-request-started")
+    request_finished.connect(request_finished_handler, dispatch_uid="prerender-request-finished")

@@ -1,6 +1,6 @@
 from django import template
 
-from articles import photos
+from articles import photos, presentation
 from articles.presentation import display_punctuation, group_bylines
 
 register = template.Library()
@@ -28,3 +28,21 @@ def picture(photo, sizes="", eager=False):
     return photos.picture(
         photo, sizes=sizes or "(min-width: 46rem) 44rem, calc(100vw - 2rem)", lazy=not eager
     )
+
+
+@register.simple_tag
+def bylines(rows):
+    """The byline paragraph of an article: names grouped under their role word, linked."""
+    return presentation.bylines_html(rows)
+
+
+@register.simple_tag
+def part(part):
+    """The article's text on one page, with 上接/下转 at its ends."""
+    return presentation.part_html(part)
+
+
+@register.simple_tag
+def text_blocks(blocks):
+    """The article read whole: its paragraphs and jump markers."""
+    return presentation.blocks_html(blocks)

@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -20,6 +21,7 @@ from desk.admin.common import (
 )
 from desk.views import history as history_views
 from desk.views import layout as layout_views
+from desk.views import regions as region_views
 from desk.views.confirm import confirm_step
 from desk.views.report import report_page
 from desk.views.signoff import signoff_page
@@ -427,6 +429,31 @@ class PageAdmin(DeskDoorMixin, SearchTermMixin, admin.ModelAdmin):
     @admin.display(description=_("scan"))
     def has_scan(self, page):
         return gettext("yes") if page.scan else gettext("no")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(region_views.editor_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/regions/",
+                self.admin_site.admin_view(self.regions_view),
+                name="issues_page_regions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def regions_view(self, request, object_id):
+        """The regions (热区) editor (desk/views/regions.py); its rules are the desk's
+        (desk/region_services.py), whatever the model permissions say."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        page = get_object_or_404(
+            self.get_queryset(request).select_related("issue__publication"), pk=object_id
+        )
+        return region_views.regions_page(self, request, page)
 
 
 @admin.register(IssueCorrection)

@@ -216,3 +216,66 @@ class BundleImportTests(TestCase):
                 photo=Photo.objects.get(page=page),
                 boxes=[[0, 0, 1, 1]],
             )
+
+    def test_a_page_file_over_the_size_limit_is_refused_before_it_is_read(self):
+        text = (BUNDLE / "118.md").read_text("utf-8").replace("日前,", "近日,")
+        bundle = copy_bundle(self.directory.name, text)
+        pdf = bundle / "pages" / "1.pdf"
+        rewrite(pdf)
+        before, files = dump_tables(), stored_files()
+        limit = pdf.stat().st_size - 1
+        with (
+            override_settings(SCAN_UPLOAD_MAX_BYTES=limit),
+            mock.patch("backissues.pages.validate_pdf", side_effect=AssertionError("read")),
+        ):
+            result = run("import_issues", bundle, no_prerender=True, replace=True)
+        self.assertTrue(result.failed)
+        self.assertIn(
+            f"{bundle / '118.md'}: {pdf}: 0.8 MB is larger than the 0.8 MB", result.stderr
+        )
+        self.assertIn("SCAN_UPLOAD_MAX_BYTES", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+        self.assertEqual((dump_tables(), stored_files()), (before, files))
+        with override_settings(SCAN_UPLOAD_MAX_BYTES=limit + 1):
+            result = run("import_issues", bundle, no_prerender=True, replace=True)
+        self.assertIn("replaced 1", result.stdout, result.stderr)
+
+    def test_an_image_scan_with_too_many_pixels_is_refused_with_the_setting_named(self):
+        bundle = copy_bundle(self.directory.name)
+        (bundle / "pages" / "1.pdf").unlink()
+        buffer = io.BytesIO()
+        Image.new("RGB", (1000, 2000), "white").save(buffer, "PNG")
+        (bundle / "pages" / "1.png").write_bytes(buffer.getvalue())
+        before = dump_tables()
+        with override_settings(SCAN_MAX_MEGAPIXELS=1):
+            result = run("import_issues", bundle, no_prerender=True, replace=True)
+        self.assertTrue(result.failed)
+        self.assertIn("1.png: the image has 2 megapixels, more than the 1", result.stderr)
+        self.assertEqual(dump_tables(), before)
+
+    def test_a_replaced_page_keeps_its_old_files_in_storage(self):
+        """Page files are named by their content and never deleted: a reader's cached page, a
+        CDN copy, the whole-issue PDF or another issue with the same page may still use them."""
+        page = Page.objects.get(issue__number=118, number=1)
+        old = [page.scan.name, page.renditions["thumbnail"]["name"]]
+        old += [rendition["name"] for rendition in page.rendition_list()]
+        text = (BUNDLE / "118.md").read_text("utf-8").replace("日前,", "近日,")
+        bundle = copy_bundle(self.directory.name, text)
+        rewrite(bundle / "pages" / "1.pdf")
+        result = run("import_issues", bundle, no_prerender=True, replace=True)
+        self.assertIn("replaced 1", result.stdout, result.stderr)
+        page.refresh_from_db()
+        self.assertNotEqual(page.scan.name, old[0])
+        for name in old:
+            self.assertTrue(default_storage.exists(name), name)
+
+    def test_a_dry_run_of_another_issue_with_the_same_page_leaves_this_page_its_files(self):
+        page = Page.objects.get(issue__number=118, number=1)
+        text = (BUNDLE / "118.md").read_text("utf-8").replace("总第118期", "总第119期")
+        text = text.replace("2024年11月28日 星期四", "2024年12月5日 星期四")
+        bundle = copy_bundle(self.directory.name, text)
+        result = run("import_issues", bundle, no_prerender=True, dry_run=True)
+        self.assertFalse(result.failed, result.stderr)
+        for rendition in [*page.rendition_list(), page.renditions["thumbnail"]]:
+            self.assertTrue(default_storage.exists(rendition["name"]))
+        self.assertTrue(default_storage.exists(page.scan.name))

@@ -91,6 +91,7 @@ class CspTests(ChromiumTestCase):
             reverse("admin:issues_issue_changelist"),
             reverse("admin:issues_issue_change", args=[issue.pk]),
             reverse("admin:issues_issue_layout", args=[issue.pk]),
+            reverse("admin:issues_page_change", args=[issue.pages.first().pk]),
             reverse("admin:people_person_changelist"),
             reverse("admin:issues_publication_change", args=[self.site["publication"].pk]),
         ]

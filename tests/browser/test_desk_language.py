@@ -2,7 +2,8 @@
 page a 通讯员, 编辑, 组版 or 责任编辑 can reach by following links from the home page (and
 each article and issue page in each state), and fails on any word in Latin letters outside
 the data (login names, file names), addresses and a short allow-list. The same walk checks that
-no page has an inline script or an on* attribute (the desk runs under script-src 'self').
+no page has an inline script or an on* attribute (the desk runs under script-src 'self'), and
+that none is wider than a 390 px phone.
 
 NEWSROOM_SCREENSHOTS=1 also saves each page at 390 and 1280 px to screenshots/desk/.
 """
@@ -196,13 +197,23 @@ class DeskLanguageTests(ChromiumTestCase):
                 page.goto(self.live_server_url + path)
                 words = self.english_words(page)
                 code = self.inline_code(page)
-                if words or code:
-                    problems[f"{group} {path}"] = words + code
+                wide = self.wider_than_a_phone(page)
+                if words or code or wide:
+                    problems[f"{group} {path}"] = words + code + wide
                 if self.screenshots:
                     self.shoot(page, group, path)
             context.close()
         report = "\n".join(f"{where}: {' '.join(words)}" for where, words in problems.items())
-        self.assertEqual(problems, {}, "English words or inline code on desk pages:\n" + report)
+        self.assertEqual(
+            problems, {}, "English words, inline code or overflow on desk pages:\n" + report
+        )
+
+    def wider_than_a_phone(self, page):
+        """At 390 px nothing may widen the page (a wide table scrolls in its own box)."""
+        page.set_viewport_size({"width": 390, "height": 844})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        return [f"{width} px wide at 390 px"] if width > 390 else []
 
     def shoot(self, page, group, path):
         SHOTS.mkdir(parents=True, exist_ok=True)

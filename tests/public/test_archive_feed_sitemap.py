@@ -1,6 +1,7 @@
 """Archive by year and month, Atom feed, sitemap and robots.txt: published rows only."""
 
 import datetime
+import re
 
 from django.test import TestCase
 
@@ -100,14 +101,28 @@ class FeedSitemapRobotsTests(TestCase):
         self.assertNotIn(f"/articles/{self.site['jump'].pk}/", body)
         self.assertEqual(body.count("<entry>"), 30)
 
+    def sitemaps(self):
+        """The sitemap index's entries, and every URL of the sitemaps it lists."""
+        index = self.client.get("/sitemap.xml")
+        self.assertEqual(index["Content-Type"], "application/xml")
+        entries = re.findall(r"<loc>(.*?)</loc>", index.content.decode())
+        urls = []
+        for entry in entries:
+            response = self.client.get(entry.removeprefix("http://testserver"))
+            self.assertEqual(response.status_code, 200, entry)
+            urls += re.findall(r"<loc>(.*?)</loc>", response.content.decode())
+        return entries, urls
+
     def test_sitemap_has_published_issues_pages_articles_and_people_only(self):
-        body = self.client.get("/sitemap.xml").content.decode()
+        _entries, urls = self.sitemaps()
+        body = "\n".join(urls)
         self.assertIn("http://testserver/jinriluotang/issues/118/", body)
         self.assertIn("http://testserver/jinriluotang/issues/118/pages/3/", body)
         self.assertIn(f"http://testserver{self.site['jump'].get_absolute_url()}", body)
         self.assertIn(f"http://testserver{self.site['yang'].get_absolute_url()}", body)
         self.assertNotIn("/issues/119/", body)
         self.assertNotIn(self.site["secret"].get_absolute_url(), body)
+        self.assertEqual(len(urls), len(set(urls)))
         nobody = factories.person("无名")
         factories.article(
             self.site["unsigned"].pages.get(),
@@ -115,9 +130,29 @@ class FeedSitemapRobotsTests(TestCase):
             status="placed",
             bylines=[(nobody, "reporter")],
         )
-        self.assertNotIn(
-            nobody.get_absolute_url(), self.client.get("/sitemap.xml").content.decode()
+        self.assertNotIn(nobody.get_absolute_url(), "\n".join(self.sitemaps()[1]))
+
+    def test_the_sitemap_is_an_index_of_one_sitemap_a_month_and_one_of_people(self):
+        # Publishing an issue makes stale only its month's sitemap, not the whole archive's.
+        entries, _urls = self.sitemaps()
+        self.assertEqual(
+            entries,
+            [
+                "http://testserver/sitemaps/people.xml",
+                "http://testserver/sitemaps/jinriluotang/2024-11.xml",
+            ],
         )
+        month = self.client.get("/sitemaps/jinriluotang/2024-11.xml").content.decode()
+        self.assertIn("/jinriluotang/issues/117/", month)
+        self.assertIn("/jinriluotang/issues/118/", month)
+        self.assertNotIn("/people/", month)
+        # 119 (December) is not published; no month of no published issue, no such paper.
+        for path in [
+            "/sitemaps/jinriluotang/2024-12.xml",
+            "/sitemaps/jinriluotang/2024-13.xml",
+            "/sitemaps/nosuchpaper/2024-11.xml",
+        ]:
+            self.assertEqual(self.client.get(path).status_code, 404, path)
 
     def test_robots_points_to_the_sitemap_and_keeps_out_of_admin_and_search(self):
         response = self.client.get("/robots.txt")

@@ -1,21 +1,25 @@
 """The issue as a IIIF Presentation 3 manifest: one canvas per printed page, its rendition as
 the painting annotation, article regions as linking annotations, navDate, zh-Hans labels.
 
-Checked against the rules of the Presentation 3 specification that apply to what we emit
-(https://iiif.io/api/presentation/3.0/): the official JSON schema is not shipped in any
-package we may install (iiif-prezi3 pins Pillow <= 12, the project is on 13).
+Checked twice: against the rules of the Presentation 3 specification that apply to what we
+emit (https://iiif.io/api/presentation/3.0/, written out below), and against the models
+iiif-prezi3 generates from the official Presentation 3 JSON schema (``iiif_3_0.json``),
+vendored in tests/public/iiif_prezi3/ (the package pins Pillow <= 12, the project is on 13).
 """
 
 import datetime
+import json
 import re
 import tempfile
 
 from django.test import TestCase, override_settings
+from pydantic import ValidationError
 
 from articles.models import Article, Region
 from issues.models import Issue
 from tests.backissues.importing import run
 from tests.backissues.test_import_bundles import BUNDLE
+from tests.public.iiif_prezi3 import Manifest
 
 MEDIA = tempfile.mkdtemp(prefix="newsroom-test-media-13i-")
 URL = "/jinriluotang/issues/118/manifest.json"
@@ -85,6 +89,27 @@ class IiifManifestTests(TestCase):
         validate_manifest(self, manifest)
         self.assertEqual(manifest["label"], {"zh-Hans": ["今日罗塘 第11期 总第118期"]})
         self.assertEqual(manifest["navDate"], "2024-11-28T00:00:00+08:00")
+
+    def test_the_manifest_validates_against_the_official_schema_models(self):
+        text = self.client.get(URL).content.decode()
+        manifest = Manifest.model_validate_json(text)
+        self.assertEqual(len(manifest.items), 1)
+        self.assertEqual(len(manifest.items[0].annotations[0].items), 5)
+
+    def test_the_schema_models_refuse_what_the_specification_forbids(self):
+        """The validation can fail: each of these breaks one rule of the schema."""
+        good = self.client.get(URL).json()
+        canvas = good["items"][0]
+        broken = [
+            {**good, "label": "今日罗塘"},  # a label is a language map
+            {**good, "type": "Collection"},
+            {**good, "navDate": "2024-11-28"},  # a date-time with its offset
+            {**good, "items": [{**canvas, "type": "Page"}]},  # a page is a Canvas
+            {**good, "items": [{k: v for k, v in canvas.items() if k != "id"}]},
+        ]
+        for index, manifest in enumerate(broken):
+            with self.subTest(index=index), self.assertRaises(ValidationError):
+                Manifest.model_validate_json(json.dumps(manifest))
 
     def test_one_canvas_per_page_painted_with_its_widest_rendition(self):
         manifest = self.client.get(URL).json()

@@ -2,14 +2,18 @@
 that shows it is rendered into the page cache, so the first reader gets a cached page."""
 
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import TestCase, override_settings
 from django_tasks import default_task_backend
 
 from articles.models import Article
 from desk import issue_services, services, workflow
 from issues.models import Issue
+from public import prerender
 from public.caching import clear_local_copies
 from public.prerender import prerender_issues, urls_for_issues
 from tests import factories
@@ -51,8 +55,12 @@ class PrerenderOnPublishTests(TestCase):
             "/jinriluotang/issues/numbers/",
             "/jinriluotang/feed/",
             "/sitemap.xml",
+            "/sitemaps/jinriluotang/2024-12.xml",
+            "/sitemaps/people.xml",
         ]:
             self.assertIn(expected, urls)
+        # Only the issue's month's sitemap: the others did not change.
+        self.assertNotIn("/sitemaps/jinriluotang/2024-11.xml", urls)
         # Not this process's own copies: what a reader reaching another web process gets.
         clear_local_copies()
         for url in urls:
@@ -139,3 +147,71 @@ class PrerenderOnImportTests(TestCase):
         for url in [issue.get_absolute_url(), "/", "/sitemap.xml"]:
             with self.subTest(url=url), self.assertNumQueries(0):
                 self.assertEqual(self.client.get(url).status_code, 200)
+
+
+class PrerenderAfterTheResponseTests(TestCase):
+    """Without a worker, the pages are rendered after the response that published has gone:
+    郁菲菲 does not wait for them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.site = build()
+        cls.desk = factories.desk()
+        cls.issue = cls.site["unsigned"]
+        cls.issue.status = Issue.Status.READY
+        cls.issue.save()
+
+    def setUp(self):
+        self.rendered = []
+        original = prerender.render_into_cache
+
+        def recording(paths):
+            self.rendered.append(list(paths))
+            return original(paths)
+
+        patcher = mock.patch.object(prerender, "render_into_cache", recording)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.addCleanup(self.send, request_finished)  # never leave a request open
+
+    def send(self, signal):
+        """As the WSGI handler sends it; as Django's test client does, without closing the
+        test's database connection."""
+        signal.disconnect(close_old_connections)
+        try:
+            signal.send(sender=None)
+        finally:
+            signal.connect(close_old_connections)
+
+    @override_settings(TASKS=IMMEDIATE)
+    def test_in_a_request_the_pages_render_when_the_response_is_closed(self):
+        # As the WSGI handler does: request_started, the view, then request_finished when
+        # the server closes the response.
+        self.send(request_started)
+        with self.captureOnCommitCallbacks(execute=True):
+            issue_services.publish_issue(issue=self.issue, by=self.desk.chief)
+        self.assertEqual(self.rendered, [])
+        self.send(request_finished)
+        self.assertEqual(len(self.rendered), 1)
+        self.assertIn("/jinriluotang/issues/119/", self.rendered[0])
+        clear_local_copies()
+        with self.assertNumQueries(0):
+            self.assertContains(self.client.get("/jinriluotang/issues/119/"), "总第119期")
+
+    @override_settings(TASKS=IMMEDIATE)
+    def test_outside_a_request_they_render_at_commit(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            issue_services.publish_issue(issue=self.issue, by=self.desk.chief)
+        self.assertEqual(len(self.rendered), 1)
+
+    def test_with_a_worker_the_task_is_queued_at_commit_even_in_a_request(self):
+        default_task_backend.results.clear()
+        self.send(request_started)
+        with self.captureOnCommitCallbacks(execute=True):
+            issue_services.publish_issue(issue=self.issue, by=self.desk.chief)
+        self.assertEqual(
+            [result.args for result in default_task_backend.results], [[[self.issue.pk]]]
+        )
+        self.send(request_finished)
+        self.assertEqual(len(default_task_backend.results), 1)
+        self.assertEqual(self.rendered, [])

@@ -85,6 +85,29 @@ class PrintedPageTests(TestCase):
         wide = self.client.get(PAGE_URL, {"q": "罗塘街道（高新区）"}).content.decode()
         self.assertIn('class="hit" id="hit-1"', wide)
 
+    def test_a_hit_over_a_line_break_is_one_hit_with_a_box_on_each_line(self):
+        # Printed as "…11月21日,罗塘" / "街道(高新区)召开书记办公会…": one occurrence, two lines.
+        query = "罗塘街道(高新区)召开"
+        html = self.client.get(PAGE_URL, {"q": query}).content.decode()
+        rects = re.findall(r'<rect class="hit"( id="hit-\d+")? y?', html)
+        self.assertEqual(len(rects), 2)
+        self.assertEqual(re.findall(r'class="hit" id="(hit-\d+)"', html), ["hit-1"])
+        self.assertIn(f"本版标出“{query}”1处", html)
+        data = self.client.get(PAGE_URL + "words.json", {"q": query}).json()
+        self.assertEqual((data["count"], len(data["hits"])), (1, 2))
+        (first_line, second_line) = data["hits"]
+        self.assertLess(first_line[1], second_line[1])  # the second box is on the next line
+
+    def test_the_hit_count_counts_every_occurrence_once(self):
+        page = Page.objects.get(number=1)
+        printed = "".join(word[0] for word in page.words)
+        expected = printed.count("缪杰明")
+        html = self.client.get(PAGE_URL, {"q": "缪杰明"}).content.decode()
+        self.assertEqual(len(re.findall(r'class="hit" id="hit-', html)), expected)
+        self.assertIn(f"本版标出“缪杰明”{expected}处", html)
+        data = self.client.get(PAGE_URL + "words.json", {"q": "缪杰明"}).json()
+        self.assertEqual(data["count"], expected)
+
     def test_no_query_no_hits_and_a_query_of_nothing_printed_none(self):
         self.assertNotIn('class="hit"', self.client.get(PAGE_URL).content.decode())
         html = self.client.get(PAGE_URL, {"q": "不存在的词语"}).content.decode()

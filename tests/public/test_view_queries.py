@@ -110,9 +110,16 @@ class QueryCountMixin:
             self.get("/jinriluotang/feed/")
 
     def test_sitemap(self):
-        # For each of issues, pages, articles, people: 1 count (paging) and 1 rows.
-        with self.assertNumQueries(8):
+        # The index: 1 the months with published issues.
+        with self.assertNumQueries(1):
             self.get("/sitemap.xml")
+        # A month: 1 its issues, 2 their pages, 3 their published articles.
+        month = self.issue.date.strftime("%Y-%m")
+        with self.assertNumQueries(3):
+            self.get(f"/sitemaps/{self.issue.publication.slug}/{month}.xml")
+        # People: 1 count (paging) and 2 rows.
+        with self.assertNumQueries(2):
+            self.get("/sitemaps/people.xml")
 
 
 class OneArticleQueryTests(QueryCountMixin, TestCase):
