@@ -87,6 +87,8 @@ MIDDLEWARE = [
     # Records the logged-in user on every revision of an article's text.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A locked SQLite database (an import writing) answers with a plain page, not a 500.
+    "desk.middleware.DatabaseBusyMiddleware",
     # Last: refuses a locked-out login before the admin's login view runs.
     "axes.middleware.AxesMiddleware",
 ]
