@@ -93,10 +93,14 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The article as the last imported file printed it (text, bylines, photo credits): the
+    # common ancestor `import_issues --replace` merges the desk's changes and a new file
+    # against (backissues/replace.py). Empty for a story filed at the desk.
+    printed = models.JSONField(_("as imported"), default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     # The text's revision history (who changed what, when); the admin shows diffs from it.
-    history = HistoricalRecords(excluded_fields=["pages", "breaks", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["pages", "breaks", "updated_at", "printed"])
 
     class Meta:
         verbose_name = _("article")
@@ -434,3 +438,42 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.article} ({self.created_at:%Y-%m-%d})"
+
+
+class RetiredArticle(models.Model):
+    """An article an import removed (``import_issues --replace`` or ``--force``): its old
+    address answers 301 to its successor when the new file holds its text elsewhere, and
+    410 with a plain page saying it was removed otherwise. The id is the removed article's.
+    """
+
+    id = models.PositiveBigIntegerField(_("old article id"), primary_key=True)
+    publication = models.ForeignKey(
+        "issues.Publication",
+        verbose_name=_("publication"),
+        on_delete=models.CASCADE,
+        related_name="retired_articles",
+    )
+    issue = models.ForeignKey(
+        Issue,
+        verbose_name=_("issue"),
+        on_delete=models.CASCADE,
+        related_name="retired_articles",
+    )
+    headline = models.CharField(_("headline"), max_length=200)
+    successor = models.ForeignKey(
+        Article,
+        verbose_name=_("successor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+    )
+    retired_at = models.DateTimeField(_("removed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("removed article")
+        verbose_name_plural = _("removed articles")
+        ordering = ["-retired_at", "-id"]
+
+    def __str__(self):
+        return self.headline

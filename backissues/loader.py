@@ -18,19 +18,16 @@ Decisions where the format or the models leave room (they are also in the README
   ``ready`` (待签发), articles ``placed`` (已组版) — the state publishing moves from.
 * An issue is the same issue when its publication and cumulative number match. It is
   unchanged when its export equals the incoming data (after the normalisations above);
-  otherwise it is refused unless ``replace`` is given, and then its articles, photos and
-  layout credits are rebuilt. Pages with the same number are kept, so uploaded scans survive.
+  otherwise it is refused unless ``replace`` is given. A replace keeps every article it can
+  match, with its id and what the desk did to it, and refuses where the file contradicts the
+  desk (``force`` takes the file's version); see backissues/replace.py. Layout credits are
+  rebuilt. Pages with the same number are kept, so uploaded scans survive.
+* Each issue is imported under a lock of its publication and number (issues/locks.py): two
+  imports of one issue run one after the other, and the desk refuses saves on it meanwhile.
 * A bundle's page files (``page_files``) are part of the issue: it is unchanged only when
   every page file is the one stored (SHA-256). Each page PDF gives the page's renditions,
   words and regions (backissues/pages.py); regions drawn by hand survive a re-import for an
   article whose text did not change. Pages kept with a PDF scan get their regions again.
-* Photos' images (``![](photos/118-1.jpg)``, backissues/images.py) are part of the issue too:
-  it is unchanged only when every photo has the image it had (SHA-256 of the original), a
-  photo without an image line comparing equal to a stored one without an image, or to any
-  when its page has a PDF (whose picture the bundle import takes). Every image is decoded with
-  the upload check before anything is written; one that is refused refuses the issue at its
-  image line. Originals are stored under content-hashed names and rendered once
-  (``refresh_renditions`` finds an unchanged image's renditions and decodes nothing).
 """
 
 from __future__ import annotations
@@ -38,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,17 +44,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 from django.utils.text import slugify
 from pypinyin import lazy_pinyin
 
-from articles.models import Article, Byline, Photo, Region
+from articles.models import Article, Byline, Correction, Photo, Region, RetiredArticle
 from articles.photos import verify_photo_file
 from backissues import pages as page_files_service
+from backissues import replace as replace_merge
 from backissues.epaper_inputs import article_key, page_inputs
 from backissues.exporter import issue_photos, issue_to_data, issues_for_export
 from backissues.images import EXTENSIONS, ImageFile, photos_in_text_order, stored_sha256
 from backissues.textformat import ArticleData, IssueData, LineError, PhotoData, to_dict
 from issues.dates import weekday_name
+from issues.locks import lock_issue_import, lock_names, lock_publication_name
 from issues.models import Issue, LayoutCredit, Page, Publication
 from people.models import Person
 from search.index import index_articles
@@ -77,6 +79,8 @@ class LoadResult:
     photos: int = 0
     new_people: int = 0
     notes: list[str] = field(default_factory=list)
+    # What a replace did, article by article (empty for a new issue).
+    report: list[ArticleReport] = field(default_factory=list)
 
 
 def publication_slug(name: str) -> str:
@@ -96,6 +100,7 @@ def load_issue(
     *,
     data: IssueData,
     replace: bool = False,
+    force: bool = False,
     publish: bool = True,
     page_files: dict[int, page_files_service.PageFile] | None = None,
     saved: page_files_service.SavedFiles | None = None,
@@ -105,7 +110,9 @@ def load_issue(
 
     ``image_files`` holds the files the photos' image lines name (``read_image_files``).
     Raises LoadError for an issue the database cannot take (nothing is written then; the
-    files stored meanwhile are listed in ``saved``, for the caller to delete on rollback).
+    files stored meanwhile are listed in ``saved``, for the caller to delete on rollback),
+    and ReplaceRefused (a LoadError) when replacing would undo what the desk did, unless
+    ``force``.
     """
     _check_lengths(data)
     image_files = image_files or {}
@@ -113,6 +120,8 @@ def load_issue(
     for photo in photos_in_text_order(data):
         if photo.image and photo.image not in image_files:
             raise LoadError(f"image {photo.image} was not read", photo.image_line)
+    # One import of an issue at a time; desk saves on it are refused meanwhile (issues.locks).
+    lock_issue_import(data.publication.name, data.number)
     publication, newest = _publication(data)
     incoming = normalized(data)
     existing = (
@@ -134,7 +143,7 @@ def load_issue(
             and _same_images(stored, incoming, image_files, page_files or {})
         ):
             return LoadResult("unchanged", existing)
-        if not replace:
+        if not (replace or force):
             raise LoadError(
                 f"issue 总第{data.number}期 already exists with different content (use --replace)"
             )
@@ -149,12 +158,16 @@ def load_issue(
             f"{publication.name} already has an issue dated {data.date.isoformat()}: "
             f"总第{same_date}期, not 总第{data.number}期"
         )
+
     suffixes = _verified_images(incoming, image_files)
+    status = Issue.Status.PUBLISHED if publish else Issue.Status.READY
+    plan = _plan(existing, incoming, status) if existing is not None else _Plan()
+    if plan.conflicts and not force:
+        raise ReplaceRefused(data.number, plan.conflicts)
+
     if newest:
         _update_masthead(publication, incoming)
-
     people, new_people = _people(_names(incoming))
-    status = Issue.Status.PUBLISHED if publish else Issue.Status.READY
     when = published_at(data.date) if publish else None
     issue_fields = {
         "date": data.date,
@@ -172,100 +185,571 @@ def load_issue(
     }
     if existing is None:
         issue = Issue.objects.create(publication=publication, number=data.number, **issue_fields)
-        pages_by_number = {}
-        manual = {}
     else:
         issue = existing
         for name, value in issue_fields.items():
             setattr(issue, name, value)
+        if plan.keep_status:
+            issue.status = plan.issue_status
+        if plan.issue_published_at is not None and issue.status == plan.issue_status:
+            issue.published_at = plan.issue_published_at  # the desk's 签发 time stays
+        # Saving the issue also makes its cached public pages stale (public/signals.py).
         issue.save()
-        manual = _manual_regions(issue)
-        # Articles protect their pages, so they go first; bylines, photos and corrections
-        # go with them.
-        Article.objects.filter(page__issue=issue).delete()
-        Photo.objects.filter(page__issue=issue).delete()
         LayoutCredit.objects.filter(issue=issue).delete()
-        wanted = {page.number for page in incoming.pages}
-        Page.objects.filter(issue=issue).exclude(number__in=wanted).delete()
-        pages_by_number = {page.number: page for page in Page.objects.filter(issue=issue)}
-
     LayoutCredit.objects.bulk_create(
         LayoutCredit(issue=issue, person=people[name], order=order)
         for order, name in enumerate(incoming.layout)
     )
+
+    pages_by_number = (
+        {page.number: page for page in Page.objects.filter(issue=issue)} if existing else {}
+    )
     changed_pages = []
     new_pages = []
     for page_data in incoming.pages:
+        printed_photos = replace_merge.photos_of(page_data.photos)
         page = pages_by_number.get(page_data.number)
         if page is None:
-            new_pages.append(Page(issue=issue, number=page_data.number, name=page_data.name))
-        elif page.name != page_data.name:
+            new_pages.append(
+                Page(
+                    issue=issue,
+                    number=page_data.number,
+                    name=page_data.name,
+                    printed_photos=printed_photos,
+                )
+            )
+        elif (page.name, page.printed_photos) != (page_data.name, printed_photos):
             page.name = page_data.name
+            page.printed_photos = printed_photos
             changed_pages.append(page)
     if changed_pages:
-        Page.objects.bulk_update(changed_pages, ["name"])
+        Page.objects.bulk_update(changed_pages, ["name", "printed_photos"])
     for page in Page.objects.bulk_create(new_pages):
         pages_by_number[page.number] = page
 
     article_status = Article.Status.PUBLISHED if publish else Article.Status.PLACED
-    articles = []
-    for page_data in incoming.pages:
-        page = pages_by_number[page_data.number]
-        for order, article_data in enumerate(page_data.articles):
-            articles.append(
-                Article(
-                    page=page,
-                    order=order,
-                    headline=article_data.headline,
-                    subheadline=article_data.subheadline,
-                    dateline=article_data.dateline,
-                    body="\n".join(article_data.paragraphs),
-                    pages=list(article_data.pages),
-                    breaks=list(article_data.breaks),
-                    status=article_status,
-                    published_at=when,
-                )
-            )
-    Article.objects.bulk_create(articles)
-
-    bylines: list[Byline] = []
-    photos: list[Photo] = []
-    article_rows = iter(articles)
-    for page_data in incoming.pages:
-        page = pages_by_number[page_data.number]
-        photos.extend(
-            _photo(photo_data, order, people, page=page)
-            for order, photo_data in enumerate(page_data.photos)
-        )
-        for article_data in page_data.articles:
-            article = next(article_rows)
-            bylines.extend(
-                Byline(article=article, person=people[byline.name], role=byline.role, order=order)
-                for order, byline in enumerate(article_data.bylines)
-            )
-            photos.extend(
-                _photo(photo_data, order, people, article=article)
-                for order, photo_data in enumerate(article_data.photos)
-            )
-    for row, given in zip(photos, photos_in_text_order(incoming), strict=True):
-        if given.image:
-            _attach_image(row, image_files[given.image], suffixes, saved)
-    Byline.objects.bulk_create(bylines)
-    Photo.objects.bulk_create(photos)
+    rows = _write_articles(
+        plan, incoming, pages_by_number, people, article_status, when, force=force
+    )
+    wanted = {page.number for page in incoming.pages}
+    for number in sorted(set(pages_by_number) - wanted):
+        pages_by_number.pop(number).delete()  # its photo news go with it
+    page_photo_count = _write_page_photos(plan, incoming, pages_by_number, people, force=force)
+    _attach_file_images(plan, incoming, pages_by_number, rows, image_files, suffixes, saved)
     # bulk_create sends no signals: index the issue's articles for search in one go.
-    index_articles(article.pk for article in articles)
+    index_articles(article.pk for article in rows)
 
     notes = _store_pages(
-        incoming, pages_by_number, articles, photos, page_files or {}, manual, saved
+        incoming, issue, pages_by_number, rows, page_files or {}, plan.manual, saved
+    )
+    photo_count = page_photo_count + sum(
+        len(article_data.photos) for page in incoming.pages for article_data in page.articles
     )
     return LoadResult(
         "imported" if existing is None else "replaced",
         issue,
-        articles=len(articles),
-        photos=len(photos),
+        articles=len(rows),
+        photos=photo_count,
         new_people=new_people,
         notes=notes,
+        report=plan.report if existing is not None else [],
     )
+
+
+# --------------------------------------------------------------------------- replacing
+
+
+class ReplaceRefused(LoadError):
+    """Replacing the issue would undo what the desk did: the list says what, article by
+    article. Nothing was written."""
+
+    def __init__(self, number: int, conflicts: list[str]):
+        lines = "\n".join(f"  {conflict}" for conflict in conflicts)
+        super().__init__(
+            f"replacing 总第{number}期 would undo what the desk did, so nothing was changed "
+            f"(--force discards it):\n{lines}"
+        )
+        self.conflicts = conflicts
+
+
+@dataclass
+class ArticleReport:
+    """One line of what a replace did to an article."""
+
+    page: int
+    position: int  # 1-based, as printed
+    article_id: int | None
+    headline: str
+    outcome: str  # unchanged, text changed, added, removed, kept desk changes, ...
+    details: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = f"第{self.page}版 {self.position}"
+        ident = f"#{self.article_id}" if self.article_id else "(new)"
+        details = f" ({'; '.join(self.details)})" if self.details else ""
+        return f"{where} {ident} {self.headline}: {self.outcome}{details}"
+
+
+@dataclass
+class _Matched:
+    old: Article
+    page: int
+    order: int
+    data: ArticleData
+    theirs: dict
+    ours: dict
+    merged: replace_merge.Merged
+
+
+@dataclass
+class _Plan:
+    """What a replace will do, worked out before anything is written."""
+
+    matched: list[_Matched] = field(default_factory=list)
+    # Position in the file's order of articles -> the matched old article
+    by_position: dict[int, _Matched] = field(default_factory=dict)
+    removed: list[tuple[Article, replace_merge.Slot]] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    report: list[ArticleReport] = field(default_factory=list)
+    manual: dict[tuple[str, str, int], list] = field(default_factory=dict)
+    # Page number -> (its photo news rows, what to make them say or None to keep them, how
+    # the merge went)
+    page_photos: dict[int, tuple[list[Photo], list | None, str]] = field(default_factory=dict)
+    issue_status: str = ""
+    keep_status: bool = False
+    issue_published_at: datetime.datetime | None = None
+
+
+# An image the loader took from a page PDF is stored under its SHA-256
+# (backissues/pages.py); anything else on a photo was uploaded at the desk.
+_FROM_PAGE_PDF = re.compile(r"^photos/[0-9a-f]{2}/[0-9a-f]{64}\.\w+$")
+
+
+def _start(article: Article) -> Page:
+    """The start page of an article of the issue (every one has one)."""
+    assert article.page is not None
+    return article.page
+
+
+def _uploaded(photo: Photo) -> bool:
+    return bool(photo.image) and not _FROM_PAGE_PDF.match(photo.image.name or "")
+
+
+def _descriptor(photo: Photo) -> list[str]:
+    return [photo.caption, photo.photographer.name if photo.photographer else "", photo.credit_role]
+
+
+def _current(article: Article) -> dict:
+    return {
+        **{name: getattr(article, name) for name in replace_merge.TEXT_FIELDS},
+        "bylines": [[byline.person.name, byline.role] for byline in article.bylines.all()],
+        "photos": [_descriptor(photo) for photo in article.photos.all()],
+    }
+
+
+def _base(article: Article, ours: dict) -> dict | None:
+    """What the last import printed. Articles imported before it was kept: their current
+    state, with the first revision's text when they were corrected; a story filed at the desk
+    has none."""
+    if article.printed:
+        return article.printed
+    if article.created_by_id is not None:
+        return None
+    base = dict(ours)
+    if article.corrections.all():
+        first = article.history.order_by("history_date", "history_id").first()
+        if first is not None:
+            base.update(
+                headline=first.headline,
+                subheadline=first.subheadline,
+                dateline=first.dateline,
+                body=first.body,
+            )
+    return base
+
+
+def _corrections(article: Article) -> list[str]:
+    return [
+        f"更正 {correction.created_at:%Y-%m-%d}: {correction.note[:30]}"
+        for correction in article.corrections.all()
+    ]
+
+
+def _desk_marks(article: Article, base: dict | None, ours: dict) -> list[str]:
+    """What the desk did to an article, which deleting it would lose."""
+    marks = []
+    if article.status == Article.Status.WITHDRAWN:
+        marks.append("withdrawn (撤稿)")
+    marks.extend(_corrections(article))
+    steps = getattr(article, "steps", 0)  # annotated by _plan
+    if steps:
+        marks.append(f"{steps} logged desk steps")
+    if base is None:
+        marks.append("filed at the desk")
+    else:
+        if (
+            replace_merge.text_of(base) != replace_merge.text_of(ours)
+            and not article.corrections.all()
+        ):
+            marks.append("text edited at the desk")
+        printed = {tuple(b) for b in base["bylines"]}
+        marks.extend(
+            f"byline {name} ({role}) added at the desk"
+            for name, role in ours["bylines"]
+            if (name, role) not in printed
+        )
+    marks.extend(
+        f"uploaded image of photo “{photo.caption[:20]}”"
+        for photo in article.photos.all()
+        if _uploaded(photo)
+    )
+    if getattr(article, "hand_regions", 0):
+        marks.append("region drawn by hand")
+    return marks
+
+
+def _plan(issue: Issue, incoming: IssueData, status: str) -> _Plan:
+    plan = _Plan(issue_status=issue.status)
+    if issue.transitions.exists():
+        plan.issue_published_at = issue.published_at  # when the desk published it
+    olds = list(
+        Article.objects.filter(page__issue=issue)
+        .select_related("page")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+            Prefetch("photos", queryset=Photo.objects.select_related("photographer")),
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
+        )
+        .annotate(
+            steps=Count("transitions", distinct=True),
+            hand_regions=Count(
+                "regions", filter=Q(regions__source=Region.Source.MANUAL), distinct=True
+            ),
+        )
+        .order_by("page__number", "order", "id")
+    )
+    news = [
+        (page_data.number, order, article_data)
+        for page_data in incoming.pages
+        for order, article_data in enumerate(page_data.articles)
+    ]
+    old_slots = [
+        replace_merge.Slot(_start(article).number, article.order, article.headline, article.body)
+        for article in olds
+    ]
+    new_slots = [
+        replace_merge.Slot(page, order, data.headline, "\n".join(data.paragraphs))
+        for page, order, data in news
+    ]
+    pairs = replace_merge.match(old_slots, new_slots)
+    if status != issue.status and issue.transitions.exists():
+        published = Issue.Status.PUBLISHED
+        if published in (status, issue.status):
+            # Publishing or taking back an issue is the responsible editor's decision.
+            plan.conflicts.append(
+                f"总第{issue.number}期 is {issue.status} at the desk (see its log); "
+                f"this import would make it {status}"
+            )
+        else:
+            plan.keep_status = True  # still unpublished: the desk's layout state stays
+    hand_drawn = _manual_regions(issue)
+    new_style = any(article.printed for article in olds)
+    for i, article in enumerate(olds):
+        ours = _current(article)
+        base = _base(article, ours)
+        label = f"第{_start(article).number}版 {article.order + 1} #{article.pk} {article.headline}"
+        j = pairs.get(i)
+        if j is None:
+            marks = _desk_marks(article, base, ours)
+            if marks:
+                plan.conflicts.append(
+                    f"{label}: the file no longer has it, and the desk's work would be lost: "
+                    + "; ".join(marks)
+                )
+            plan.removed.append((article, old_slots[i]))
+            continue
+        page, order, data = news[j]
+        theirs = replace_merge.printed_of(data)
+        merged = replace_merge.merge_article(
+            base=base,
+            ours=ours,
+            theirs=theirs,
+            withdrawn=article.status == Article.Status.WITHDRAWN,
+            uploaded=[_uploaded(photo) for photo in article.photos.all()],
+            corrections=_corrections(article),
+        )
+        plan.conflicts.extend(f"{label}: {conflict}" for conflict in merged.conflicts)
+        matched = _Matched(article, page, order, data, theirs, ours, merged)
+        plan.matched.append(matched)
+        plan.by_position[j] = matched
+        for (old_pk, text_hash, region_page), boxes in hand_drawn.items():
+            if old_pk == article.pk:
+                plan.manual[(article_key(page, order + 1), text_hash, region_page)] = boxes
+    # Photo news on the pages.
+    pages = {page.number: page for page in Page.objects.filter(issue=issue)}
+    rows_by_page: dict[int, list[Photo]] = {number: [] for number in pages}
+    numbers = {page_row.pk: number for number, page_row in pages.items()}
+    for photo in Photo.objects.filter(page__issue=issue).select_related("photographer"):
+        rows_by_page[numbers[photo.page_id]].append(photo)  # type: ignore[index]
+    file_photos = {page.number: replace_merge.photos_of(page.photos) for page in incoming.pages}
+    for number, page_row in pages.items():
+        rows = rows_by_page[number]
+        current = [_descriptor(photo) for photo in rows]
+        printed = page_row.printed_photos if new_style else current
+        value, how, why = replace_merge.merge_photos(
+            printed, current, file_photos.get(number, []), [_uploaded(photo) for photo in rows]
+        )
+        if how == "conflict":
+            plan.conflicts.extend(
+                f"第{number}版 photo news: {reason}"
+                for reason in why or ["changed at the desk and the file changes them"]
+            )
+        plan.page_photos[number] = (rows, value, how)
+    return plan
+
+
+def _write_articles(plan, incoming, pages_by_number, people, article_status, when, *, force):
+    """Update the matched articles, create the new ones, retire the removed ones; the
+    issue's article rows in the file's order."""
+    now = timezone.now()
+    rows: list[Article] = []
+    created: list[tuple[Article, ArticleData]] = []
+    updated: list[Article] = []
+    history_before: list[Article] = []
+    history_after: list[Article] = []
+    position = 0
+    for page_data in incoming.pages:
+        page = pages_by_number[page_data.number]
+        for order, article_data in enumerate(page_data.articles):
+            matched = plan.by_position.get(position)
+            position += 1
+            theirs = replace_merge.printed_of(article_data)
+            if matched is None:
+                article = Article(
+                    page=page,
+                    order=order,
+                    status=article_status,
+                    published_at=when,
+                    printed=theirs,
+                    **{name: theirs[name] for name in replace_merge.TEXT_FIELDS},
+                )
+                created.append((article, article_data))
+                rows.append(article)
+                plan.report.append(
+                    ArticleReport(page.number, order + 1, None, article_data.headline, "added")
+                )
+                continue
+            rows.append(
+                _update_article(
+                    matched,
+                    page,
+                    order,
+                    article_status,
+                    when,
+                    now,
+                    people,
+                    force=force,
+                    plan=plan,
+                    history=(history_before, history_after),
+                )
+            )
+            updated.append(matched.old)
+    if history_before:
+        Article.history.bulk_history_create(history_before, default_user=None)
+    Article.objects.bulk_update(
+        updated,
+        [
+            "page",
+            "order",
+            *replace_merge.TEXT_FIELDS,
+            "status",
+            "published_at",
+            "version",
+            "printed",
+            "updated_at",
+        ],
+    )
+    if history_after:
+        Article.history.bulk_history_create(history_after, default_user=None)
+    Article.objects.bulk_create(article for article, _data in created)
+    bylines: list[Byline] = []
+    photos: list[Photo] = []
+    for article, article_data in created:
+        bylines.extend(
+            Byline(article=article, person=people[byline.name], role=byline.role, order=order)
+            for order, byline in enumerate(article_data.bylines)
+        )
+        photos.extend(
+            _photo(photo_data, order, people, article=article)
+            for order, photo_data in enumerate(article_data.photos)
+        )
+    Byline.objects.bulk_create(bylines)
+    Photo.objects.bulk_create(photos)
+    _retire(plan, rows)
+    # Matched articles first in the report, in the file's order; then the removed ones.
+    plan.report.sort(key=lambda line: (line.outcome == "removed", line.page, line.position))
+    return rows
+
+
+def _update_article(
+    matched, page, order, article_status, when, now, people, *, force, plan, history
+):
+    article, merged = matched.old, matched.merged
+    history_before, history_after = history
+    text, photos = merged.text, merged.photos
+    details: list[str] = []
+    discarded = bool(merged.conflicts)  # only with --force: otherwise the plan was refused
+    if discarded:
+        text = replace_merge.text_of(matched.theirs)
+        photos = matched.theirs["photos"]
+        corrections = list(article.corrections.all())
+        if corrections and text != replace_merge.text_of(matched.ours):
+            Correction.objects.filter(pk__in=[c.pk for c in corrections]).delete()
+    if (_start(article).number, article.order) != (page.number, order):
+        details.append(f"moved from 第{_start(article).number}版 {article.order + 1}")
+    text_changed = text != replace_merge.text_of(matched.ours)
+    withdrawn = article.status == Article.Status.WITHDRAWN and not discarded
+    status = Article.Status.WITHDRAWN if withdrawn else article_status
+    if status != article.status or article.published_at is None:
+        article.published_at = when
+    if text_changed and not article.history.filter(version=article.version).exists():
+        history_before.append(_copy(article))
+    changed = text_changed or merged.bylines != matched.ours["bylines"] or photos is not None
+    article.page = page
+    article.order = order
+    for name in replace_merge.TEXT_FIELDS:
+        setattr(article, name, text[name])
+    article.status = status
+    article.printed = matched.theirs
+    article.updated_at = now
+    if changed:
+        article.version += 1
+    if text_changed:
+        history_after.append(article)
+    if merged.bylines != matched.ours["bylines"]:
+        persons = {(b.person.name, b.role): b.person for b in article.bylines.all()}
+        Byline.objects.filter(article=article).delete()
+        Byline.objects.bulk_create(
+            Byline(
+                article=article,
+                person=persons.get((name, role)) or people[name],
+                role=role,
+                order=position,
+            )
+            for position, (name, role) in enumerate(merged.bylines)
+        )
+    if photos is not None:
+        _apply_photos(list(article.photos.all()), photos, people, article=article)
+    if discarded:
+        outcome = "desk changes discarded (--force)"
+        details.extend(merged.conflicts)
+    elif merged.file_changed:
+        outcome = "text changed" if "text" in merged.file_changed else "changed"
+        details.append("by the file: " + ", ".join(merged.file_changed))
+        if merged.kept:
+            details.append("kept desk changes: " + "; ".join(merged.kept))
+    elif merged.kept:
+        outcome = "kept desk changes"
+        details.extend(merged.kept)
+    else:
+        outcome = "unchanged"
+    plan.report.append(
+        ArticleReport(page.number, order + 1, article.pk, article.headline, outcome, details)
+    )
+    return article
+
+
+def _copy(article: Article) -> Article:
+    """The article as stored, for its revision history (before it changes)."""
+    return Article.objects.get(pk=article.pk)
+
+
+def _apply_photos(rows: list[Photo], wanted: list[list[str]], people, *, article=None, page=None):
+    """Make the photo rows say ``wanted`` ([caption, photographer, role] each), in place: a
+    row keeps its image (uploaded or taken from the page PDF)."""
+    changed, new = [], []
+    for order, (caption, name, role) in enumerate(wanted):
+        photographer = people[name] if name else None
+        if order < len(rows):
+            row = rows[order]
+            row.caption, row.photographer, row.credit_role, row.order = (
+                caption,
+                photographer,
+                role,
+                order,
+            )
+            changed.append(row)
+        else:
+            new.append(
+                Photo(
+                    article=article,
+                    page=page,
+                    caption=caption,
+                    photographer=photographer,
+                    credit_role=role,
+                    order=order,
+                )
+            )
+    if changed:
+        Photo.objects.bulk_update(changed, ["caption", "photographer", "credit_role", "order"])
+    Photo.objects.bulk_create(new)
+    for row in rows[len(wanted) :]:
+        row.delete()  # its files go after the commit (articles.models.forget_photo_files)
+
+
+def _write_page_photos(plan, incoming, pages_by_number, people, *, force) -> int:
+    count = 0
+    for page_data in incoming.pages:
+        page = pages_by_number[page_data.number]
+        theirs = replace_merge.photos_of(page_data.photos)
+        rows, value, how = plan.page_photos.get(page.number, ([], theirs, "changed"))
+        if how == "conflict" and force:
+            value = theirs  # the desk's changes, discarded
+        if value is not None:
+            _apply_photos(rows, value, people, page=page)
+        count += len(value if value is not None else rows)
+    return count
+
+
+def _retire(plan: _Plan, rows: list[Article]) -> None:
+    """The removed articles go; their addresses are kept as RetiredArticle rows (301 to a
+    successor holding their text, 410 otherwise)."""
+    if not plan.removed:
+        return
+    new_slots = [
+        replace_merge.Slot(_start(row).number, row.order, row.headline, row.body) for row in rows
+    ]
+    retired = []
+    for article, slot in plan.removed:
+        index = replace_merge.successor(slot, new_slots)
+        successor = rows[index] if index is not None else None
+        retired.append(
+            RetiredArticle(
+                id=article.pk,
+                publication_id=_start(article).issue.publication_id,
+                issue_id=_start(article).issue_id,
+                headline=article.headline,
+                successor=successor,
+            )
+        )
+        # Addresses retired earlier that led here follow on to the successor.
+        RetiredArticle.objects.filter(successor=article).update(successor=successor)
+        plan.report.append(
+            ArticleReport(
+                _start(article).number,
+                article.order + 1,
+                article.pk,
+                article.headline,
+                "removed",
+                [
+                    f"its address redirects to #{successor.pk}"
+                    if successor is not None
+                    else "its address answers 410 Gone"
+                ],
+            )
+        )
+    RetiredArticle.objects.bulk_create(retired)
+    Article.objects.filter(pk__in=[article.pk for article, _slot in plan.removed]).delete()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -330,26 +814,54 @@ def _attach_image(
     saved.render(photo)
 
 
-def _manual_regions(issue: Issue) -> dict[tuple[str, str, int], list]:
-    """Regions drawn by hand, by (article key, the text they were drawn for, page)."""
-    found: dict[tuple[str, str, int], list] = {}
-    for region in Region.objects.filter(
-        page__issue=issue, source=Region.Source.MANUAL, article__isnull=False
-    ).select_related("page", "article__page"):
-        article = region.article
-        # article__isnull=False, and an article on an issue's page has its start page.
-        assert article is not None and article.page is not None
-        found[
-            (
-                article_key(article.page.number, article.order + 1),
-                region.text_hash,
-                region.page.number,
-            )
-        ] = region.boxes
-    return found
+def _attach_file_images(plan, incoming, pages_by_number, rows, image_files, suffixes, saved):
+    """Give each photo the image its file's image line names (``![](photos/…)``), by its
+    place among its article's or page's photos. A photo whose image was uploaded at the desk
+    keeps it (the report says so)."""
+    if not image_files:
+        return
+    owners: list[tuple[list[PhotoData], list[Photo]]] = []
+    article_rows: dict[int, list[Photo]] = {}
+    page_rows: dict[int, list[Photo]] = {}
+    issue_pages = {page.pk: number for number, page in pages_by_number.items()}
+    for photo in Photo.objects.filter(article__in=rows).order_by("order", "id"):
+        article_rows.setdefault(photo.article_id, []).append(photo)  # type: ignore[arg-type]
+    for photo in Photo.objects.filter(page__in=list(pages_by_number.values())).order_by(
+        "order", "id"
+    ):
+        page_rows.setdefault(issue_pages[photo.page_id], []).append(photo)
+    index = 0
+    for page_data in incoming.pages:
+        owners.append((page_data.photos, page_rows.get(page_data.number, [])))
+        for article_data in page_data.articles:
+            article = rows[index]
+            index += 1
+            owners.append((article_data.photos, article_rows.get(article.pk, [])))
+    changed = []
+    for given_photos, photo_rows in owners:
+        for given, row in zip(given_photos, photo_rows, strict=False):
+            if not given.image:
+                continue
+            image = image_files[given.image]
+            if stored_sha256(row) == image.sha256 or _uploaded(row):
+                continue
+            _attach_image(row, image, suffixes, saved)
+            changed.append(row)
+    if changed:
+        Photo.objects.bulk_update(changed, ["image", "renditions"])
 
 
-def _store_pages(incoming, pages_by_number, articles, photos, page_files, manual, saved):
+def _manual_regions(issue: Issue) -> dict[tuple[int, str, int], list]:
+    """Regions drawn by hand, by (article id, the text they were drawn for, page)."""
+    return {
+        (region.article_id, region.text_hash, region.page.number): region.boxes  # type: ignore[misc]
+        for region in Region.objects.filter(
+            page__issue=issue, source=Region.Source.MANUAL, article__isnull=False
+        ).select_related("page")
+    }
+
+
+def _store_pages(incoming, issue, pages_by_number, articles, page_files, manual, saved):
     """Page files, renditions, words and regions; the notes for the importer."""
     saved = saved if saved is not None else page_files_service.SavedFiles()
     notes: list[str] = []
@@ -368,16 +880,19 @@ def _store_pages(incoming, pages_by_number, articles, photos, page_files, manual
     for page_data in incoming.pages:
         for order, _article_data in enumerate(page_data.articles, start=1):
             by_key[article_key(page_data.number, order)] = next(rows)
+    pk_to_key = {article.pk: key for key, article in by_key.items()}
     article_photos: dict[str, list[Photo]] = {}
     page_photos: dict[int, list[Photo]] = {}
-    pk_to_key = {article.pk: key for key, article in by_key.items()}
-    for photo in photos:
-        if photo.article_id:
-            article_photos.setdefault(pk_to_key[photo.article_id], []).append(photo)
-        else:
-            page_photos.setdefault(photo.page.number, []).append(photo)
+    for photo in Photo.objects.filter(article__page__issue=issue).order_by("order", "id"):
+        article_photos.setdefault(pk_to_key[photo.article_id], []).append(photo)  # type: ignore[index]
+    numbers = {page.pk: number for number, page in pages_by_number.items()}
+    for photo in Photo.objects.filter(page__issue=issue).order_by("order", "id"):
+        page_photos.setdefault(numbers[photo.page_id], []).append(photo)
     inputs = page_inputs(incoming)
     for page in sorted(with_scans, key=lambda page: page.number):
+        # Regions are found again for the page as it now is; hand-drawn ones come back from
+        # ``manual`` while their article's text is the one they were drawn for.
+        Region.objects.filter(page=page).delete()
         notes.extend(
             page_files_service.store_regions(
                 page,
@@ -398,6 +913,11 @@ def _publication(data: IssueData) -> tuple[Publication, bool]:
     publication = Publication.objects.filter(name=data.publication.name).first()
     if publication is None:
         base = publication_slug(data.publication.name)
+        # Two imports of a new paper (or of two papers with the same pinyin) create it once:
+        # the second waits here, then finds it.
+        lock_publication_name(base)
+        publication = Publication.objects.filter(name=data.publication.name).first()
+    if publication is None:
         taken = set(
             Publication.objects.filter(slug__startswith=base).values_list("slug", flat=True)
         )
@@ -493,12 +1013,30 @@ def _names(data: IssueData) -> set[str]:
 
 
 def _people(names: Iterable[str]) -> tuple[dict[str, Person], int]:
-    """One Person per name: the oldest of that name, or a new one. One query, plus one insert."""
+    """One Person per name: the oldest of that name, or a new one.
+
+    Race-free by an advisory lock per (normalised) name, not by a unique constraint: names
+    are not unique (two people called 张伟 are two rows, made at the desk), so the database
+    cannot refuse a second 张伟, and a constraint on an "imported" flag would still let an
+    import and the desk disagree. The missing names are locked (in key order, so imports
+    sharing names cannot deadlock) and looked up again: an import that created one meanwhile
+    has committed by then (the lock is held to the end of its transaction), and READ
+    COMMITTED lets this statement see it. On SQLite the database's one write lock serialises
+    imports already. Queries: one lookup; with new names, the lock, a second lookup and one
+    insert."""
     names = set(names)
     people: dict[str, Person] = {}
-    for person in Person.objects.filter(name__in=names).order_by("-id"):
-        people[person.name] = person  # lowest id last, so it wins
+
+    def find(wanted):
+        for person in Person.objects.filter(name__in=wanted).order_by("-id"):
+            people[person.name] = person  # lowest id last, so it wins
+
+    find(names)
     missing = sorted(names - people.keys())
+    if missing:
+        lock_names(missing)
+        find(missing)
+        missing = sorted(names - people.keys())
     for person in Person.objects.bulk_create(Person(name=name) for name in missing):
         people[person.name] = person
     return people, len(missing)

@@ -86,17 +86,23 @@ def run_child(site, paths):
             env = serve.uncached_env()
             env.pop("BENCH_QUERY_HEADER")  # counted here, not by the middleware
             python, cwd = sys.executable, ROOT
+            # As a module: run as a file, bench/ would come first on sys.path and its
+            # search.py would shadow the search app.
+            script = ["-m", "bench.inprocess"]
         else:
             env = peer_setup.peer_env(cache="locmem", query_header=False)
             python, cwd = peer_setup.PEER_PY, peer_setup.PEER
-        out = subprocess.run(
-            [str(python), str(ROOT / "bench" / "inprocess.py"), "--child", site, file.name],
+            script = [str(ROOT / "bench" / "inprocess.py")]
+        done = subprocess.run(
+            [str(python), *script, "--child", site, file.name],
             cwd=cwd,
             env=env,
-            check=True,
             capture_output=True,
             text=True,
-        ).stdout
+        )
+        if done.returncode:
+            sys.exit(f"{site}: the child failed\n{done.stderr[-3000:]}")
+        out = done.stdout
     finally:
         os.unlink(file.name)
     return json.loads(out)
@@ -125,8 +131,11 @@ def main():
     serve.run([serve.PY, "manage.py", "collectstatic", "--no-input", "-v0"], env=serve.cached_env())
     if not args.no_peer:
         peer_setup.prepare_database(serve.cached_env())
+        peer_setup.collectstatic()
     paths = peer_setup.newsroom("paths", serve.cached_env(), args.urls)
     newsroom_paths = {kind: paths[kind] for kind in NEWSROOM_KINDS}
+    # The floor, in the same process and run: the whole middleware stack and a short string.
+    newsroom_paths["bare"] = ["/bench/bare/"] * args.urls
     peer_paths = {kind: paths[f"peer-{kind}"] for kind in PEER_KINDS}
 
     timings = {}
@@ -158,7 +167,7 @@ def report(args, timings, load):
         every = [row[0] for measured in rounds for row in measured]
         queries = [row[1] for measured in rounds for row in measured]
         cpu = [row[2] for measured in rounds for row in measured]
-        if min(queries) == 0:
+        if min(queries) == 0 and not name.endswith(" bare"):
             sys.exit(f"{name}: a request ran no query, so it came from a cache; no figures")
         medians[name] = statistics.median(every)
         p90 = statistics.quantiles(every, n=10)[-1] if len(every) > 1 else every[0]
@@ -168,11 +177,15 @@ def report(args, timings, load):
     checks = []
     for name, median, p90, per_round, cpu, spread in rows:
         site, kind = name.split()
-        target = f"≤ {TARGETS_MS[kind]}" if site == "newsroom" else ""
+        target = f"≤ {TARGETS_MS[kind]}" if kind in TARGETS_MS and site == "newsroom" else ""
         versus = ""
         peer = medians.get(f"wagtail {kind}")
-        if site == "newsroom":
-            checks.append((f"uncached {kind} ≤ {TARGETS_MS[kind]} ms", median <= TARGETS_MS[kind]))
+        if site == "newsroom" and kind in TARGETS_MS:
+            # The targets are of the web process's own CPU per request (the wall time on a
+            # shared machine is mostly waiting for a core).
+            checks.append(
+                (f"uncached {kind} ≤ {TARGETS_MS[kind]} ms of CPU", cpu <= TARGETS_MS[kind])
+            )
             if peer is not None:
                 versus = f"{peer / median:.2f}×"
                 checks.append(

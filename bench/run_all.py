@@ -18,6 +18,8 @@ SCRIPTS = [
     "import_archive",
     "parse_linear",
     "photos",
+    "import_photos",
+    "replace_118",
     "epaper_regions",
     "import_bundles",
     "search",
@@ -26,6 +28,7 @@ SCRIPTS = [
     "profile_views",
     "publish",
     "flood",
+    "login_guessing",
 ]
 # The options of each script's quick run. search.py is left out of quick runs: it reads a
 # 200,000-article database that takes half an hour to build (and a smaller --articles would
@@ -38,9 +41,12 @@ QUICK = {
     "publish": ["--rounds", "1"],
     "parse_linear": ["--quick"],
     "photos": ["--photos", "5", "--baseline", "2"],
+    "import_photos": ["--issues", "5"],
+    "replace_118": ["--rounds", "1"],
     "epaper_regions": ["--runs", "1"],
     "import_bundles": ["--issues", "3"],
     "flood": ["--requests", "100"],
+    "login_guessing": ["--seconds", "3", "--rounds", "1"],
 }
 
 

@@ -12,3 +12,7 @@ ROOT_URLCONF = "bench.urls"
 if os.environ.get("BENCH_QUERY_HEADER") == "1":
     # Outermost, so that it counts every query of the request, cached or not.
     MIDDLEWARE = ["bench.querycount.QueryCountMiddleware", *MIDDLEWARE]
+
+if os.environ.get("BENCH_AXES_OFF") == "1":
+    # bench/login_guessing.py's contrast: the login as it was before django-axes.
+    AXES_ENABLED = False

@@ -19,6 +19,8 @@ from public.prerender import schedule_prerender
 
 
 def _lock(issue: Issue) -> Issue:
+    # Before any row lock: an import holding the issue's rows would make us wait for it.
+    workflow.refuse_while_importing(Issue.objects.select_related("publication").get(pk=issue.pk))
     return Issue.objects.select_for_update().get(pk=issue.pk)
 
 

@@ -28,6 +28,9 @@ def _middle_break(article: Article) -> int:
 def set_jump(*, article: Article, to_page: Page | None, by) -> Article:
     """A placed story continues on ``to_page`` of the same issue (下转N版), cut at the
     paragraph nearest its middle; ``None`` keeps it all on its start page."""
+    workflow.refuse_while_importing(
+        Issue.objects.select_related("publication").filter(pages__articles=article.pk).first()
+    )
     locked = (
         Article.objects.select_for_update(of=("self",))
         .select_related("page__issue")
@@ -69,6 +72,7 @@ def add_layout_credit(*, issue: Issue, person, by) -> LayoutCredit:
     (desk/page_services.py)."""
     if not may_credit(by):
         raise workflow.NotAllowed(gettext("Only layout staff record the layout credit."))
+    workflow.refuse_while_importing(Issue.objects.select_related("publication").get(pk=issue.pk))
     locked = Issue.objects.select_for_update().get(pk=issue.pk)
     credit = LayoutCredit.objects.filter(issue=locked, person=person).first()
     if credit is None:
@@ -81,5 +85,6 @@ def add_layout_credit(*, issue: Issue, person, by) -> LayoutCredit:
 def remove_layout_credit(*, issue: Issue, person, by) -> None:
     if not may_credit(by):
         raise workflow.NotAllowed(gettext("Only layout staff record the layout credit."))
+    workflow.refuse_while_importing(Issue.objects.select_related("publication").get(pk=issue.pk))
     for credit in LayoutCredit.objects.filter(issue=issue, person=person):
         page_services.delete_layout_credit(credit=credit, by=by)

@@ -71,6 +71,9 @@ def save_regions(*, page: Page, boxes: dict[int, list[list[float]]], by, note: s
     drawn by hand, one whose article has no rectangle left is deleted, the others stay as
     they were (an automatic region stays automatic). Photo regions are not touched.
     Returns how many regions changed."""
+    workflow.refuse_while_importing(
+        Issue.objects.select_related("publication").get(pk=page.issue_id)
+    )
     issue = Issue.objects.select_for_update().get(pk=page.issue_id)
     reason = refusal(by, issue)
     if reason:

@@ -24,6 +24,7 @@ from issues.models import Issue
 def schedule(*, issue: Issue, by, at: datetime.datetime, version: str) -> ScheduledPublication:
     """Refused (WorkflowError) unless ``by`` may publish the issue now, ``at`` is in the
     future and ``version`` is still the issue's version."""
+    workflow.refuse_while_importing(Issue.objects.select_related("publication").get(pk=issue.pk))
     locked = Issue.objects.select_for_update().get(pk=issue.pk)
     workflow.check("publish_issue", locked, by)
     if at <= timezone.now():

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from articles.models import Article, Correction
 from desk import workflow
 from desk.models import Transition
-from issues.models import Page
+from issues.models import Issue, Page
 from public.prerender import schedule_prerender
 
 
@@ -34,6 +34,8 @@ def log(*, by, action: str, from_state: str, to_state: str, note: str = "", at=N
 
 
 def _lock(article: Article) -> Article:
+    issue = Issue.objects.select_related("publication").filter(pages__articles=article.pk).first()
+    workflow.refuse_while_importing(issue)
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
@@ -74,7 +76,8 @@ def place(*, article: Article, page: Page, order: int, by: AbstractBaseUser) -> 
     one. The start page is also the first page it runs on."""
     if order < 0:
         raise workflow.InvalidTransition(gettext("The order on the page cannot be negative."))
-    page = Page.objects.select_related("issue").get(pk=page.pk)
+    page = Page.objects.select_related("issue__publication").get(pk=page.pk)
+    workflow.refuse_while_importing(page.issue)
     locked = _lock(article)
     note = gettext("%(page)s, position %(order)s") % {"page": page, "order": order}
     workflow.check("place", locked, by, page=page)

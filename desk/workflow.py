@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from issues.locks import issue_open_for_desk
 from issues.models import Issue
 
 # The four groups of the desk, created by a data migration (articles/0003); these names are
@@ -67,6 +68,20 @@ class Blocked(InvalidTransition):
 
     def __str__(self):
         return f"{self.message}：{'；'.join(self.reasons)}"
+
+
+class IssueBeingImported(InvalidTransition):
+    """``import_issues`` is replacing the issue right now: the desk writes nothing to it."""
+
+
+def refuse_while_importing(issue) -> None:
+    """Raise IssueBeingImported while an import holds ``issue``; otherwise hold the issue
+    (shared with other desk saves) until the transaction ends, so that an import waits for
+    this save instead of the save waiting for, or writing into, the import."""
+    if issue is not None and not issue_open_for_desk(issue):
+        raise IssueBeingImported(
+            gettext("This issue is being re-imported; nothing was saved. Try again in a moment.")
+        )
 
 
 class StaleEdit(WorkflowError):

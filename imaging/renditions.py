@@ -70,6 +70,15 @@ OUTPUT_FORMATS: dict[str, OutputFormat] = {
     "avif": OutputFormat("AVIF", "image/avif", "avif", {"quality": 60, "speed": 8}),
 }
 
+# Renditions up to this width are what phones download (a 390–430 CSS px screen takes the 480
+# one at DPR 1 and the 960 one at DPR 2–3); wider ones serve large screens.
+PHONE_WIDTH = 960
+# WebP settings for the large-screen rendition, over OUTPUT_FORMATS["webp"]: method 2 costs
+# half the CPU of method 4 at 1600 px (0.07–0.15 s instead of 0.18–0.31 s for a 12 MP photo,
+# most of what a rendition set costs) for about 10 % more bytes in that one file; the phone
+# widths keep method 4, their bytes being what a reader on a phone pays (bench/RESULTS.md).
+LARGE_WEBP_OPTIONS: dict[str, Any] = {"method": 2}
+
 
 @dataclass(frozen=True)
 class Rendition:
@@ -273,7 +282,9 @@ def make_renditions(
             raise ValueError("this Pillow cannot write AVIF")
     images = resized(source, widths)
     return [
-        Rendition(img.width, img.height, fmt, encode(img, fmt)) for img in images for fmt in formats
+        Rendition(img.width, img.height, fmt, encode(img, fmt, large=img.width > PHONE_WIDTH))
+        for img in images
+        for fmt in formats
     ]
 
 
@@ -311,11 +322,13 @@ def _decode_small(img: Image.Image, size: tuple[int, int]) -> None:
         img.draft(None, size)
 
 
-def encode(image: Image.Image, fmt: str) -> bytes:
-    """The image in an OUTPUT_FORMATS format, with that format's settings and no metadata."""
+def encode(image: Image.Image, fmt: str, *, large: bool = False) -> bytes:
+    """The image in an OUTPUT_FORMATS format, with that format's settings and no metadata;
+    `large` (wider than PHONE_WIDTH) WebP with LARGE_WEBP_OPTIONS over them."""
     spec = OUTPUT_FORMATS[fmt]
+    options = {**spec.options, **LARGE_WEBP_OPTIONS} if large and fmt == "webp" else spec.options
     out = io.BytesIO()
-    image.save(out, spec.pillow_name, **spec.options)
+    image.save(out, spec.pillow_name, **options)
     return out.getvalue()
 
 

@@ -288,6 +288,11 @@ class Page(models.Model):
     # The PDF's text layer for search on the page: [[text, x0, y0, x1, y1, line], ...],
     # fractions of the page, origin top-left (empty for an image scan).
     words = models.JSONField(_("text layer"), default=list, blank=True, editable=False)
+    # The page's photo news as the last imported file printed it ([[caption, photographer,
+    # role], ...]): what `import_issues --replace` merges the desk's changes against.
+    printed_photos = models.JSONField(
+        _("photo news as imported"), default=list, blank=True, editable=False
+    )
 
     objects = PageQuerySet.as_manager()
 

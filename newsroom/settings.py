@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a flood of login POSTs is refused before any session, database or template work.
+    "newsroom.ratelimit.LoginPostRateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.security.PermissionsPolicyMiddleware",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     # Records the logged-in user on every revision of an article's text.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A locked SQLite database (an import writing) answers with a plain page, not a 500.
+    "desk.middleware.DatabaseBusyMiddleware",
     # Last: refuses a locked-out login before the admin's login view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,6 +127,10 @@ AXES_LOCKOUT_CALLABLE = "newsroom.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
 # How many load balancers in front add to X-Forwarded-For (0: use the connection's address).
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+# Before any of that (newsroom/ratelimit.py): more than LOGIN_POST_RATE POSTs to the login from
+# one address in LOGIN_POST_WINDOW seconds get an immediate 429 (counted in the cache; 0: off).
+LOGIN_POST_RATE = env.int("LOGIN_POST_RATE", default=10)
+LOGIN_POST_WINDOW = env.int("LOGIN_POST_WINDOW", default=60)
 
 ROOT_URLCONF = "newsroom.urls"
 

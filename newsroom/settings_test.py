@@ -16,3 +16,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 # Pre-rendered pages are keyed by the origin the test client uses.
 PUBLIC_SITE_URL = ["http://testserver"]
+# The login's POST rate limit counts in the cache, which outlives a test: off here, so that
+# tests (and browser tests) logging in many times from 127.0.0.1 are not refused. The tests of
+# the limit switch it on (tests/newsroom/test_ratelimit.py).
+LOGIN_POST_RATE = 0

@@ -1,11 +1,11 @@
 """The public article view and its short link."""
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from articles.models import Article, Byline, Correction, Photo
+from articles.models import Article, Byline, Correction, Photo, RetiredArticle
 from articles.photos import share_image_url
 from articles.presentation import byline_text, continuous_text
 from issues.models import Page
@@ -34,7 +34,7 @@ def article_detail(request, pub, pk):
     issue.
     """
     user = request.user
-    article = get_object_or_404(
+    article = (
         Article.objects.visible_to(user)
         .select_related("page__issue__publication", "page__issue__responsible_editor")
         .prefetch_related(
@@ -47,10 +47,12 @@ def article_detail(request, pub, pk):
                 queryset=Photo.objects.select_related("photographer").order_by("order", "id"),
             ),
             Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
-        ),
-        page__issue__publication__slug=pub,
-        pk=pk,
+        )
+        .filter(page__issue__publication__slug=pub, pk=pk)
+        .first()
     )
+    if article is None:
+        return _removed(request, pub, pk)
     issue = article.page.issue
     pages = list(
         Page.objects.visible_to(user).filter(issue=issue).defer("words").order_by("number")
@@ -124,6 +126,43 @@ def article_detail(request, pub, pk):
             "short_url": short_url,
             "og_image": og_image,
         },
+    )
+
+
+def _removed(request, pub, pk):
+    """An address an import took away (backissues: ``import_issues --replace``): 301 to the
+    article that holds its text now, or 410 with a plain page saying it was removed. Any other
+    unknown address is a 404.
+
+    Queries: the retired record with its successor, issue and publication; the successor, if
+    the reader may see it."""
+    retired = (
+        RetiredArticle.objects.select_related("issue__publication", "successor")
+        .filter(publication__slug=pub, pk=pk)
+        .first()
+    )
+    if retired is None:
+        raise Http404
+    if retired.successor_id is not None:
+        successor = (
+            Article.objects.visible_to(request.user)
+            .select_related("page__issue__publication")
+            .filter(pk=retired.successor_id)
+            .first()
+        )
+        if successor is not None:
+            return HttpResponsePermanentRedirect(successor.get_absolute_url())
+    issue = retired.issue
+    return render(
+        request,
+        "articles/article_removed.html",
+        {
+            "retired": retired,
+            "issue_url": reverse(
+                "issues:detail", kwargs={"pub": issue.publication.slug, "number": issue.number}
+            ),
+        },
+        status=410,
     )
 
 

@@ -62,6 +62,16 @@ class ArticleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and cleaned.get("expected_version") is not None:
+            # Not while an import rewrites the issue: refused now, with the edit still in
+            # the form, rather than waiting on its row locks.
+            try:
+                workflow.refuse_while_importing(
+                    Issue.objects.select_related("publication")
+                    .filter(pages__articles=self.instance.pk)
+                    .first()
+                )
+            except workflow.IssueBeingImported as refused:
+                raise ValidationError(str(refused), code="importing") from None
             # Locked until the admin's transaction ends: nobody saves between this check
             # and our save.
             current = Article.objects.select_for_update().get(pk=self.instance.pk)
@@ -246,6 +256,9 @@ def _step_action(name):
     return action
 
 
+DELETABLE_STATES = (Article.Status.DRAFT, Article.Status.SUBMITTED, Article.Status.APPROVED)
+
+
 @admin.register(Article)
 class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
     form = ArticleForm
@@ -292,6 +305,17 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
         if obj is None:
             return allowed
         return allowed and workflow.can_edit_text(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Placed, published and withdrawn stories are part of an issue's record: they leave
+        # it by a step (撤下版面, 撤稿), never by deleting the row and its log.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status in DELETABLE_STATES)
+
+    def delete_queryset(self, request, queryset):
+        if queryset.exclude(status__in=DELETABLE_STATES).exists():
+            raise workflow.NotAllowed(gettext("Only stories not yet placed can be deleted."))
+        super().delete_queryset(request, queryset)
 
     def has_workflow_permission(self, request):
         return request.user.is_staff and bool(

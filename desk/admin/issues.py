@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from desk import confirm, history, page_services, scheduling, steps, workflow
+from desk import confirm, history, page_services, people_services, scheduling, steps, workflow
 from desk.admin.common import (
     DeskDoorMixin,
     ReadOnlyAdminMixin,
@@ -82,11 +82,15 @@ class IssueForm(forms.ModelForm):
 
 
 @admin.register(Publication)
-class PublicationAdmin(SearchTermMixin, admin.ModelAdmin):
+class PublicationAdmin(DeskDoorMixin, SearchTermMixin, admin.ModelAdmin):
     form = PublicationForm
     list_display = ["name", "slug", "sponsor_role", "submission_email"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
+
+    def save_model(self, request, obj, form, change):
+        # The name published issues printed stays (desk/people_services.py).
+        people_services.save_publication(publication=obj, by=request.user)
 
 
 class PageInline(admin.TabularInline):

@@ -161,8 +161,9 @@ FRAGMENTS = [
     "ab 12",
 ]
 
-# The parser must read at least this fast on hostile input, on a loaded CI machine too. The
-# worst shape, a block every few characters, costs about 1-2.5 s per MB on the shared
+# The parser must read at least this fast on hostile input, on a loaded CI machine too: the
+# bound is on the process's CPU time, which other work on the machine does not inflate as it
+# does wall time (a wall-clock bound failed once at load 11). The worst shape, a block every few characters, costs about 1-2.5 s per MB on the shared
 # development machine (bench/parse_linear.py); a quadratic parser took minutes per MB.
 SECONDS_PER_MB = 10.0
 FUZZ = settings(
@@ -193,12 +194,12 @@ class FuzzTests(unittest.TestCase):
     @FUZZ
     @given(large_texts())
     def test_large_hostile_input_is_read_or_refused_in_linear_time(self, text):
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             parse(text)
         except FormatError as error:
             self.assertIsNotNone(error.line)
-        seconds = time.perf_counter() - started
+        seconds = time.process_time() - started
         megabytes = len(text.encode()) / 1e6
         self.assertLess(seconds, SECONDS_PER_MB * max(megabytes, 0.1), f"{megabytes:.2f} MB")
 
@@ -223,9 +224,9 @@ class FuzzTests(unittest.TestCase):
         }
         for name, text in shapes.items():
             with self.subTest(name):
-                started = time.perf_counter()
+                started = time.process_time()
                 with contextlib.suppress(FormatError):
                     parse(text)
-                seconds = time.perf_counter() - started
+                seconds = time.process_time() - started
                 megabytes = len(text.encode()) / 1e6
                 self.assertLess(seconds, SECONDS_PER_MB * max(megabytes, 0.25))

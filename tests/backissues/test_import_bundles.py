@@ -192,6 +192,20 @@ class BundleImportTests(TestCase):
         redone = Region.objects.get(page=page, article__headline=second.headline)
         self.assertEqual(redone.source, "auto")
 
+    def test_a_replaced_bundle_keeps_its_article_and_photo_ids_and_regions(self):
+        ids = dict(Article.objects.values_list("headline", "pk"))
+        photo = Photo.objects.get(page__isnull=False)
+        text = (BUNDLE / "118.md").read_text("utf-8").replace("日前,", "近日,")
+        bundle = copy_bundle(self.directory.name, text)
+        result = run("import_issues", bundle, no_prerender=True, replace=True)
+        self.assertIn("replaced 1", result.stdout, result.stderr)
+        self.assertEqual(dict(Article.objects.values_list("headline", "pk")), ids)
+        kept = Photo.objects.get(page__isnull=False)
+        self.assertEqual((kept.pk, kept.image.name), (photo.pk, photo.image.name))
+        self.assertEqual(
+            Region.objects.filter(article__isnull=False).count(), 5, "a region per article"
+        )
+
     def test_an_image_scan_imports_with_its_image_no_regions_and_a_warning(self):
         bundle = copy_bundle(self.directory.name)
         (bundle / "pages" / "1.pdf").unlink()

@@ -2,6 +2,8 @@
 JavaScript. The buttons are submit buttons of the article's own form: what was typed is saved,
 then the photo moves; who may is who may edit the story's photos, and each move is logged."""
 
+import re
+
 from django.test import override_settings
 from django.urls import reverse
 
@@ -69,6 +71,9 @@ class PhotoOrderTests(DeskTestCase):
         # Inside the article's form, whose save comes first.
         form = page[page.index('id="article_form"') :]
         self.assertLess(form.index("_photo_move"), form.index("</form>"))
+        # Enter in a field takes the form's first submit button: a plain save, never a move.
+        first_button = re.search(r'<button type="submit" name="(\w+)"', form)
+        self.assertEqual(first_button.group(1), "_continue")
 
     def test_what_was_typed_is_saved_with_the_move(self):
         self.as_("correspondent")

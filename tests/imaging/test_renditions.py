@@ -369,3 +369,22 @@ def test_delete_files_removes_everything_and_skips_the_missing():
     assert delete_files(storage, [*names, "renditions/missing.webp"]) == 5
     assert not any(storage.exists(name) for name in names)
     assert delete_files(storage, names) == 0
+
+
+def test_phone_widths_get_the_thorough_webp_encoder_and_the_large_one_the_quick_one():
+    """The 480 and 960 WebP files are what phones download: method 4 (smaller files). The
+    1600 one serves large screens: method 2, half the CPU for ~10 % more bytes."""
+    used = []
+    save = Image.Image.save
+
+    def recording(image, fp, format=None, **options):
+        used.append((image.width, format, options.get("method")))
+        return save(image, fp, format, **options)
+
+    data = samples.jpeg((2400, 1800))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Image.Image, "save", recording)
+        made = make_renditions(data)
+    webp = {(width, method) for width, format, method in used if format == "WEBP"}
+    assert webp == {(480, 4), (960, 4), (1600, 2)}
+    assert {(r.width, r.format) for r in made} >= {(1600, "webp"), (1600, "jpeg")}

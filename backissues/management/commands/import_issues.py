@@ -43,7 +43,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="replace an existing issue with the same number whose content differs",
+            help="replace an existing issue with the same number whose content differs, "
+            "keeping its articles' ids and what the desk did (corrections, withdrawals, "
+            "bylines, images, regions, the log); refused, changing nothing, where the file "
+            "would undo any of it",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="like --replace, but the file wins where it conflicts with the desk: "
+            "discards those desk changes (asks first, unless --yes)",
+        )
+        parser.add_argument(
+            "--yes",
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
+            help="do not ask for confirmation (of --force)",
         )
         parser.add_argument(
             "--strict", action="store_true", help="treat warnings (e.g. a wrong weekday) as errors"
@@ -62,11 +79,24 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, paths, dry_run, replace, strict, unpublished, prerender, verbosity, **options
+        self,
+        *args,
+        paths,
+        dry_run,
+        replace,
+        force,
+        interactive,
+        strict,
+        unpublished,
+        prerender,
+        verbosity,
+        **options,
     ):
         files = collect_files(paths)
         if not files:
             raise CommandError(f"no *.md or *.txt files in {', '.join(paths)}")
+        if force and not dry_run and interactive and not self.confirm(files):
+            raise CommandError("import cancelled, nothing was changed")
         self.verbosity = verbosity
         self.bar = ProgressBar(self.stderr, len(files)) if self._wants_bar(len(files)) else None
         counts = dict.fromkeys(("imported", "unchanged", "replaced", "failed"), 0)
@@ -76,7 +106,12 @@ class Command(BaseCommand):
         for position, path in enumerate(files, start=1):
             try:
                 result = self.import_file(
-                    path, dry_run=dry_run, replace=replace, strict=strict, publish=not unpublished
+                    path,
+                    dry_run=dry_run,
+                    replace=replace,
+                    force=force,
+                    strict=strict,
+                    publish=not unpublished,
                 )
             except LineError as failure:
                 counts["failed"] += 1
@@ -96,6 +131,9 @@ class Command(BaseCommand):
                     changed.append(result.issue)
                 if verbosity >= 2 or (verbosity >= 1 and self.bar is None):
                     self.say(f"{path}: {self.describe(result, dry_run)}")
+                if verbosity >= 1:
+                    for line in result.report:
+                        self.say(f"  {line}")
             # With DEBUG on, Django logs every query until the next request; a long import is
             # one "request", so clear the log per file to keep memory flat.
             reset_queries()
@@ -119,7 +157,22 @@ class Command(BaseCommand):
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} of {len(files)} files failed")
 
-    def import_file(self, path: Path, *, dry_run, replace, strict, publish):
+    def confirm(self, files) -> bool:
+        """Like flush: --force discards desk work, so a person types yes first."""
+        self.stdout.write(
+            f"--force replaces the issues of {len(files)} file(s) as the files print them, "
+            "discarding whatever the desk did that the files contradict: corrections, "
+            "withdrawals (撤稿), edits, uploaded images, hand-drawn regions and the articles "
+            "the files no longer have, with their logs. Removed articles' addresses answer "
+            "410 or redirect to their successor."
+        )
+        try:
+            answer = input("Type 'yes' to continue, or 'no' to cancel: ")
+        except EOFError:
+            return False
+        return answer.strip().lower() == "yes"
+
+    def import_file(self, path: Path, *, dry_run, replace, force=False, strict, publish):
         raw = read_file(path, settings.IMPORT_MAX_FILE_BYTES)
         try:
             text = raw.decode("utf-8")
@@ -159,6 +212,7 @@ class Command(BaseCommand):
                 result = load_issue(
                     data=data,
                     replace=replace,
+                    force=force,
                     publish=publish,
                     page_files=page_files,
                     saved=saved,
