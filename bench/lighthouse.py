@@ -72,10 +72,16 @@ def build(env, issues):
     serve.flush_redis(REDIS_DB)
 
 
-def find_paths(env):
+def find_paths(env, photo):
+    """The first article of page 1, given a 12 MP phone photo (bench/photos.py) with its
+    renditions, so that Lighthouse judges a photo's sizing and layout shift; and its
+    reporter's page."""
     code = (
-        "from articles.models import Article; from people.models import Person;"
+        "from articles.models import Article, Photo; from people.models import Person;"
+        "from articles.photos import attach_image;"
         "a = Article.objects.published().order_by('page__number', 'order').first();"
+        f"f = open({str(photo)!r}, 'rb');"
+        "attach_image(Photo(article=a, caption='罗塘街道召开专题会议。', alt_text='会场'), f);"
         "p = Person.objects.filter(bylines__article=a).first();"
         "print(a.get_absolute_url()); print(p.get_absolute_url())"
     )
@@ -91,6 +97,16 @@ def find_paths(env):
     return out[-2], out[-1]
 
 
+def audit_notes(report):
+    """Layout shift and the image-sizing audit, for the article with its photo."""
+    audits = report["audits"]
+    return {
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
+        "uses-responsive-images": audits["uses-responsive-images"]["score"],
+        "unsized-images": audits["unsized-images"]["score"],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -99,7 +115,9 @@ def main():
     args = parser.parse_args()
     env = site_env()
     build(env, args.issues)
-    PAGES["article"], PAGES["person"] = find_paths(env)
+    from bench.photos import make_photos
+
+    PAGES["article"], PAGES["person"] = find_paths(env, make_photos(1, seed=15)[0])
     results = {}
     with serve.Gunicorn("newsroom", serve.PY, serve.WSGI_APPLICATION, ROOT, env, PORT):
         for name in args.pages:
@@ -111,8 +129,10 @@ def main():
             for _ in range(args.runs):
                 load = serve.load1()
                 scores, failing = serve.lighthouse(url)
-                runs.append({"load": load, "scores": scores, "failing": failing})
-                print(f"{name:8} load {load:5.2f} {scores} {failing}", flush=True)
+                report = json.loads((ROOT / "bench/out/lighthouse/report.json").read_text())
+                notes = audit_notes(report)
+                runs.append({"load": load, "scores": scores, "failing": failing, **notes})
+                print(f"{name:8} load {load:5.2f} {scores} {failing} {notes}", flush=True)
             results[name] = {
                 "path": path,
                 "runs": runs,
