@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from epaper.geometry import Box
 from epaper.hits import find_occurrences
 from issues.dates import WEEKDAYS, weekday_name
 from issues.models import Issue, IssueCorrection, LayoutCredit, Page, Publication
+from people.models import Person
 from people.urls_cache import fast_reverse
 from public.caching import cache_public_page
 from public.issue_html import (
@@ -496,9 +497,87 @@ def latest(request, pub):
     return _latest(request, pub)
 
 
+def _with_related(model, prefix=""):
+    return [f"{prefix}{field.attname}" for field in model._meta.concrete_fields]
+
+
+_ISSUE_COLUMNS = (
+    _with_related(Issue)
+    + _with_related(Publication, "publication__")
+    + _with_related(Person, "responsible_editor__")
+)
+ISSUE = PreparedRows(
+    lambda slug, number, staff: (
+        issue_queryset(_STAFF if staff else _READER)
+        .filter(publication__slug=slug, number=number)
+        .values_list(*_ISSUE_COLUMNS)
+    )
+)
+
+
+def _issue_or_404(user, slug, number):
+    """issue_queryset(user).get(…) as model instances, from a query compiled once."""
+    rows = ISSUE(slug, number, staff=_staff(user))
+    if not rows:
+        raise Http404("No issue matches the given query.")
+    row = rows[0]
+    first, second = len(Issue._meta.concrete_fields), len(Publication._meta.concrete_fields)
+    names = _ISSUE_COLUMNS
+    issue = Issue.from_db("default", names[:first], row[:first])
+    issue.publication = Publication.from_db(
+        "default",
+        [name.removeprefix("publication__") for name in names[first : first + second]],
+        row[first : first + second],
+    )
+    if issue.responsible_editor_id is not None:
+        issue.responsible_editor = Person.from_db(
+            "default",
+            [name.removeprefix("responsible_editor__") for name in names[first + second :]],
+            row[first + second :],
+        )
+    else:
+        issue.responsible_editor = None
+    return issue
+
+
+_PAGE_COLUMNS = (
+    [name for name in _with_related(Page) if name != "words"]
+    + _with_related(Issue, "issue__")
+    + _with_related(Publication, "issue__publication__")
+)
+PAGE = PreparedRows(
+    lambda slug, number, page, staff: (
+        Page.objects.visible_to(_STAFF if staff else _READER)
+        .filter(issue__publication__slug=slug, issue__number=number, number=page)
+        .values_list(*_PAGE_COLUMNS)
+    )
+)
+
+
+def _from_row(model, names, row, prefix):
+    return model.from_db("default", [name.removeprefix(prefix) for name in names], row)
+
+
+def _page_or_404(user, slug, number, page):
+    """The page (without its words) with its issue and publication, as model instances."""
+    rows = PAGE(slug, number, page, staff=_staff(user))
+    if not rows:
+        raise Http404("No page matches the given query.")
+    row = rows[0]
+    first = len(Page._meta.concrete_fields) - 1
+    second = first + len(Issue._meta.concrete_fields)
+    names = _PAGE_COLUMNS
+    page_obj = _from_row(Page, names[:first], row[:first], "")
+    page_obj.issue = _from_row(Issue, names[first:second], row[first:second], "issue__")
+    page_obj.issue.publication = _from_row(
+        Publication, names[second:], row[second:], "issue__publication__"
+    )
+    return page_obj
+
+
 @cache_public_page
 def issue_detail(request, pub, number):
-    issue = get_object_or_404(issue_queryset(request.user), publication__slug=pub, number=number)
+    issue = _issue_or_404(request.user, pub, number)
     return _render_issue(request, issue)
 
 
@@ -518,15 +597,15 @@ def page_detail(request, pub, number, page):
     """
     user = request.user
     query = page_query(request)
-    pages_qs = (
-        Page.objects.visible_to(user) if query else Page.objects.visible_to(user).defer("words")
-    )
-    page_obj = get_object_or_404(
-        pages_qs.select_related("issue__publication"),
-        issue__publication__slug=pub,
-        issue__number=number,
-        number=page,
-    )
+    if query:  # the page's words too
+        page_obj = get_object_or_404(
+            Page.objects.visible_to(user).select_related("issue__publication"),
+            issue__publication__slug=pub,
+            issue__number=number,
+            number=page,
+        )
+    else:
+        page_obj = _page_or_404(user, pub, number, page)
     issue = page_obj.issue
     slug = issue.publication.slug
     pages = [

@@ -9,7 +9,7 @@ the same SQL with their own values. Every request still runs its queries (and th
 counted like any other: ``assertNumQueries``, the benchmark's query header).
 
 ``PreparedRows(build)``: ``build(*values, staff=…)`` returns the queryset for some
-marker values (ints, or lists of ints); the markers are found among the compiled SQL's
+marker values (ints, strings, or lists of ints); the markers are found among the compiled SQL's
 parameters and replaced by the real values at each call. A list's length is part of the
 compiled shape (``IN (%s, %s)``), so a view compiles a handful of shapes at most. The rows
 come back as ``values_list()`` gives them: each column through the converters the compiler
@@ -20,9 +20,10 @@ from itertools import count
 
 from django.db import connections
 
-# Marker values: far above any id or number a query holds as a constant, yet inside a 32-bit
-# integer column's range (Django 5 compiles a comparison with an out-of-range value away).
-_MARKER_BASE = 2_147_000_000
+# Marker values: inside every integer column's range, even a small one (Django 5 compiles a
+# comparison with an out-of-range value away). The query is compiled with two sets of them,
+# so a parameter that happens to equal a marker is told apart from a marked one.
+_MARKER_BASES = (31_000, 32_000)
 
 
 class PreparedRows:
@@ -30,8 +31,8 @@ class PreparedRows:
         self.build = build
         self.compiled = {}
 
-    def _compile(self, key, args, staff):
-        markers = count(_MARKER_BASE)
+    def _marked(self, args, base, staff):
+        markers = count(base)
         flat = []
         marked = []
         for value in args:
@@ -40,18 +41,31 @@ class PreparedRows:
                 flat.extend(marker)
             else:
                 marker = next(markers)
+                if isinstance(value, str):
+                    marker = f"prepared-marker-{marker}"
                 flat.append(marker)
             marked.append(marker)
         queryset = self.build(*marked, staff=staff)
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
-        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        return queryset, compiler, sql, list(params), flat
+
+    def _compile(self, key, args, staff):
+        first, second = (self._marked(args, base, staff) for base in _MARKER_BASES)
+        queryset, compiler, sql, params, flat = first
+        if second[2] != sql or len(second[3]) != len(params):
+            raise ValueError("the compiled query depends on the values")
         position = {marker: index for index, marker in enumerate(flat)}
         # (parameter index, value index, the parameter's type: psycopg's Int4 where Django
-        # typed a comparison, else int).
-        slots = [(index, position[p], type(p)) for index, p in enumerate(params) if p in position]
-        if {source for _index, source, _kind in slots} != set(range(len(flat))):
+        # typed a comparison, else int or str).
+        slots = [
+            (index, position.get(p), type(p))
+            for index, (p, other) in enumerate(zip(params, second[3], strict=True))
+            if p != other
+        ]
+        if {source for _index, source, _kind in slots} != set(range(len(flat))):  # None too
             raise ValueError("a value is missing from the compiled query")
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
         entry = (queryset.db, sql, tuple(params), tuple(slots), tuple(converters.items()))
         self.compiled[key] = entry
         return entry
