@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 
 from articles.models import Article, Byline, Photo
-from issues.models import Issue, Publication
+from issues.models import Issue, LayoutCredit, Publication
 from people.models import Person
 from public.caching import cache_public_page
 from public.work_list import work_items_html
@@ -78,10 +78,10 @@ _PHOTO_COLUMNS = [
 
 
 def _bylines(person, user):
-    # The visibility subquery is narrowed to this person's work: unnarrowed, PostgreSQL
-    # hashes every published article of the archive for each request (tens of ms).
-    visible = Article.objects.visible_to(user).filter(bylines__person=person)
-    return Byline.objects.filter(person=person, article__in=visible)
+    # Visibility is a condition on the joined article and issue (not a subquery of visible
+    # articles, which PostgreSQL hashed whole unless narrowed to the person, and which
+    # costs as much again to build).
+    return Byline.objects.filter(Article.objects.visible_q(user, "article__"), person=person)
 
 
 def _byline_item(row):
@@ -95,11 +95,12 @@ def _byline_item(row):
 
 
 def _photos(person, user):
-    visible_articles = Article.objects.visible_to(user).filter(photos__photographer=person)
-    visible_issues = Issue.objects.visible_to(user).filter(pages__photos__photographer=person)
     return (
         Photo.objects.filter(photographer=person)
-        .filter(Q(article__in=visible_articles) | Q(page__issue__in=visible_issues))
+        .filter(
+            Article.objects.visible_q(user, "article__")
+            | Issue.objects.visible_q(user, "page__issue__")
+        )
         # A photo reaches its issue through its article or, for photo news, its page.
         .annotate(issue_date=Coalesce("article__page__issue__date", "page__issue__date"))
     )
@@ -174,14 +175,26 @@ def person_detail(request, pk):
     """The newest SECTION_SIZE items of each thing a person did, by role, with the totals
     and a link to each section's full list (``person_section``).
 
-    Queries: 1 the person; 2 the newest bylines of each role (a row number per role) with
-    article, page, issue and publication, each row carrying its role's total; 3 the newest
+    Queries: 1 the person, and whether they took photos, signed off or laid out issues; 2
+    the newest bylines of each role (a row number per role) with article, page, issue and
+    publication, each row carrying its role's total; only for what they did: 3 the newest
     photos with the same (through the article or, for photo news, the page) and the total;
     4 the newest issues they signed off as 责任编辑 and the total; 5 the same for the
-    issues they laid out (组版). The totals are window counts, so no query more.
+    issues they laid out (组版). The totals are window counts, so no query more. Rows are
+    plain values (``values()``), not model instances.
     """
     user = request.user
-    person = get_object_or_404(Person, pk=pk)
+    # Whether they took photos, signed off issues or laid them out at all: most people did
+    # one kind of work, and the queries of the others (each dearer to build than to run)
+    # are skipped for them.
+    person = get_object_or_404(
+        Person.objects.annotate(
+            took_photos=Exists(Photo.objects.filter(photographer=OuterRef("pk"))),
+            edited_issues=Exists(Issue.objects.filter(responsible_editor=OuterRef("pk"))),
+            laid_out_issues=Exists(LayoutCredit.objects.filter(person=OuterRef("pk"))),
+        ),
+        pk=pk,
+    )
     bylines = list(
         _bylines(person, user)
         .annotate(
@@ -192,19 +205,26 @@ def person_detail(request, pk):
         .order_by(*_BYLINE_ORDER)
         .values("role", "total", *_BYLINE_COLUMNS)
     )
-    photos = list(
-        _photos(person, user)
-        .annotate(total=Window(Count("id")))
-        .order_by(*_PHOTO_ORDER)
-        .values("total", *_PHOTO_COLUMNS)[:SECTION_SIZE]
-    )
+    photos = []
+    if person.took_photos:
+        photos = list(
+            _photos(person, user)
+            .annotate(total=Window(Count("id")))
+            .order_by(*_PHOTO_ORDER)
+            .values("total", *_PHOTO_COLUMNS)[:SECTION_SIZE]
+        )
     edited, laid_out = (
         list(
             _issues(person, user, section)
             .annotate(total=Window(Count("id")))
             .values("total", *_ISSUE_COLUMNS.values())[:SECTION_SIZE]
         )
-        for section in ("responsible-editor", "layout")
+        if done
+        else []
+        for section, done in (
+            ("responsible-editor", person.edited_issues),
+            ("layout", person.laid_out_issues),
+        )
     )
     if not (bylines or photos or edited or laid_out) and not user.is_staff:
         # A name with no published work is nobody's business yet.
