@@ -4,6 +4,8 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from articles.models import Article, Byline, Correction, Photo, RetiredArticle
 from articles.photos import share_image_url
@@ -173,10 +175,21 @@ def article_detail(request, pub, pk):
         ),
         None,
     )
+    issue_url = fast_reverse("issues:detail", pub=publication.slug, number=issue.number)
     return render(
         request,
         "articles/article_detail.html",
         {
+            "paper_label": gettext("%(name)s No. %(n)s")
+            % {"name": publication.name, "n": issue.number_in_year},
+            "issue_label": gettext("No. %(n)s (cumulative No. %(total)s)")
+            % {"n": issue.number_in_year, "total": issue.number},
+            "page_label": gettext("Page %(n)s") % {"n": page.number},
+            "issue_date": date_format(issue.date, "DATE_FORMAT"),
+            "issue_url": issue_url,
+            "page_url": fast_reverse(
+                "issues:page", pub=publication.slug, number=issue.number, page=page.number
+            ),
             "article": article,
             "issue": issue,
             "publication": publication,
