@@ -61,8 +61,9 @@ from bench.project import WSGI_APPLICATION  # noqa: E402
 
 PY = sys.executable
 # Another checkout benchmarking at the same time sets these to its own database, Redis
-# databases and ports (BENCH_SERVE_DB, BENCH_REDIS_DBS="13,14", BENCH_PORT_BASE=8530).
-DB_NAME = os.environ.get("BENCH_SERVE_DB", "newsroom_bench_serve")
+# databases and ports (BENCH_SERVE_DB or BENCH_DB, BENCH_REDIS_DBS="13,14",
+# BENCH_PORT_BASE=8530).
+DB_NAME = os.environ.get("BENCH_SERVE_DB") or os.environ.get("BENCH_DB", "newsroom_bench_serve")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 WORKERS = 2
 LIGHTHOUSE_VERSION = "12.2.3"
