@@ -3,6 +3,7 @@ how many guesses are checked before django-axes locks the login?
 
     python bench/login_guessing.py [--database-url URL] [--redis-url URL] [--port 8644]
                                    [--seconds 15] [--rounds 2] [--attackers 4] [--readers 4]
+                                   [--nginx [--guess-rate 20]]
 
 It makes (once) a PostgreSQL database with the sample issue and a staff login, then runs three
 gunicorns with 2 sync workers each on loopback, DEBUG off, Redis as the page cache, the real
