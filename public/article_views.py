@@ -1,18 +1,19 @@
 """The public article view and its short link."""
 
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from articles.models import Article, Byline, Correction, Photo, RetiredArticle
+from articles.models import Article, Photo, RetiredArticle
 from articles.photos import share_image_url
 from articles.presentation import byline_text, continuous_text
-from issues.models import Issue, Page
+from issues.models import Page
 from people.urls_cache import fast_reverse
+from public import fast_queries
 from public.caching import cache_public_page
+from public.issue_html import BylineRow, PersonRow
 from public.issue_views import neighbours
 
 
@@ -24,53 +25,13 @@ def _visible_statuses(user):
     return {Article.Status.PUBLISHED}
 
 
-# What the article page shows of its rows: the texts, the pages' text layers and images,
-# the imported copy of the article and the issue's extra metadata stay in the database.
-_ARTICLE_COLUMNS = (
-    "page_id",
-    "order",
-    "headline",
-    "subheadline",
-    "dateline",
-    "body",
-    "pages",
-    "breaks",
-    "status",
-    "published_at",
-    "page__issue_id",
-    "page__number",
-    "page__name",
-    "page__issue__publication_id",
-    "page__issue__date",
-    "page__issue__number_in_year",
-    "page__issue__number",
-    "page__issue__responsible_editor_id",
-    "page__issue__status",
-    "page__issue__sponsors",
-    "page__issue__sponsor_role",
-    "page__issue__publication__name",
-    "page__issue__publication__slug",
-    "page__issue__publication__sponsors",
-    "page__issue__publication__sponsor_role",
-    "page__issue__responsible_editor__name",
-)
-
-
 def _neighbour_issues(issue, user):
     """The previous and next issue of the paper the reader may see, by cumulative number.
 
     Most issues have both neighbours one number away, which one query on the (publication,
     number) index finds; only when a side is missing there (the first or latest issue, or a
     gap) does ``neighbours`` (subqueries, dearer to build) look further."""
-    near = {
-        each.number: each
-        for each in Issue.objects.visible_to(user)
-        .filter(
-            publication_id=issue.publication_id, number__in=(issue.number - 1, issue.number + 1)
-        )
-        .only("publication_id", "number")
-        .order_by()
-    }
+    near = fast_queries.near_issues(issue, user)
     if len(near) < 2:
         return neighbours(issue, user)
     return near[issue.number - 1], near[issue.number + 1]
@@ -91,30 +52,19 @@ def article_detail(request, pub, pk):
     the archive. Most articles take 4 or 5.
     """
     user = request.user
-    found = (
-        Article.objects.visible_to(user)
-        .select_related("page__issue__publication", "page__issue__responsible_editor")
-        .only(*_ARTICLE_COLUMNS)
-        .annotate(
-            has_photos=Exists(Photo.objects.filter(article=OuterRef("pk"))),
-            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
-        )
-        .filter(page__issue__publication__slug=pub, pk=pk)
-        # One row or none: no ORDER BY (the model's ordering joins and sorts for nothing).
-        .order_by()
-    )
-    article = next(iter(found), None)
+    article = fast_queries.article(pub, pk, user)
     if article is None:
         return _removed(request, pub, pk)
     page = article.page
     issue = page.issue
     publication = issue.publication
-    bylines = list(
-        Byline.objects.filter(article=article)
-        .select_related("person")
-        .only("role", "article_id", "person__name")
-        .order_by("order", "id")
-    )
+    people = {}
+    bylines = [
+        BylineRow(
+            role, people.get(person_id) or people.setdefault(person_id, PersonRow(person_id, name))
+        )
+        for role, person_id, name in fast_queries.BYLINES(article.pk)
+    ]
     photos = (
         list(
             Photo.objects.filter(article=article)
@@ -139,11 +89,7 @@ def article_detail(request, pub, pk):
     # Every article of the issue, a few columns each: the previous and next ones the reader
     # may see, and the article's place on its start page counting every article placed
     # there (withdrawn ones too, so that a withdrawal does not renumber the page).
-    rows = list(
-        Article.objects.in_issue(issue).values_list(
-            "pk", "headline", "status", "page_id", "order", named=True
-        )
-    )
+    rows = fast_queries.issue_articles(issue.pk)
     visible = _visible_statuses(user)
     sequence = [row for row in rows if row.status in visible]
     position = 1 + sum(

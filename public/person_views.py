@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 
 from articles.models import Article, Byline, Photo
-from issues.models import Issue, LayoutCredit, Publication
+from issues.models import Issue, Publication
 from people.models import Person
+from public import fast_queries
 from public.caching import cache_public_page
 from public.work_list import work_items_html
 
@@ -77,11 +78,11 @@ _PHOTO_COLUMNS = [
 ]
 
 
-def _bylines(person, user):
+def _bylines(person_id, user):
     # Visibility is a condition on the joined article and issue (not a subquery of visible
     # articles, which PostgreSQL hashed whole unless narrowed to the person, and which
     # costs as much again to build).
-    return Byline.objects.filter(Article.objects.visible_q(user, "article__"), person=person)
+    return Byline.objects.filter(Article.objects.visible_q(user, "article__"), person_id=person_id)
 
 
 def _byline_item(row):
@@ -94,9 +95,9 @@ def _byline_item(row):
     )
 
 
-def _photos(person, user):
+def _photos(person_id, user):
     return (
-        Photo.objects.filter(photographer=person)
+        Photo.objects.filter(photographer_id=person_id)
         .filter(
             Article.objects.visible_q(user, "article__")
             | Issue.objects.visible_q(user, "page__issue__")
@@ -119,11 +120,11 @@ def _photo_item(row):
     )
 
 
-def _issues(person, user, section):
+def _issues(person_id, user, section):
     issues = Issue.objects.visible_to(user).latest_first()
     if section == "responsible-editor":
-        return issues.filter(responsible_editor=person)
-    return issues.filter(layout_credits__person=person)
+        return issues.filter(responsible_editor_id=person_id)
+    return issues.filter(layout_credits__person_id=person_id)
 
 
 def _issue_row_item(row):
@@ -170,6 +171,46 @@ class Section:
         return f"{self.total:,}"
 
 
+# The person page's lists, compiled once per process (public.fast_queries): each the newest
+# SECTION_SIZE items of a section as ``values()`` dicts, every row carrying the section's total
+# (a window count).
+def _newest_bylines(pk, staff):
+    """The newest bylines of each role (a row number per role)."""
+    return (
+        _bylines(pk, fast_queries.as_user(staff))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("role"), order_by=_BYLINE_ORDER),
+            total=Window(Count("id"), partition_by=F("role")),
+        )
+        .filter(rank__lte=SECTION_SIZE)
+        .order_by(*_BYLINE_ORDER)
+    )
+
+
+def _newest_photos(pk, staff):
+    return (
+        _photos(pk, fast_queries.as_user(staff))
+        .annotate(total=Window(Count("id")))
+        .order_by(*_PHOTO_ORDER)
+    )
+
+
+def _newest_issues(section):
+    def build(pk, staff):
+        issues = _issues(pk, fast_queries.as_user(staff), section)
+        return issues.annotate(total=Window(Count("id")))
+
+    return build
+
+
+NEWEST_BYLINES = fast_queries.Values(_newest_bylines, ["role", "total", *_BYLINE_COLUMNS])
+NEWEST_PHOTOS = fast_queries.Values(_newest_photos, ["total", *_PHOTO_COLUMNS], SECTION_SIZE)
+NEWEST_EDITED, NEWEST_LAID_OUT = (
+    fast_queries.Values(_newest_issues(section), ["total", *_ISSUE_COLUMNS.values()], SECTION_SIZE)
+    for section in ("responsible-editor", "layout")
+)
+
+
 @cache_public_page(scope="site")
 def person_detail(request, pk):
     """The newest SECTION_SIZE items of each thing a person did, by role, with the totals
@@ -187,45 +228,14 @@ def person_detail(request, pk):
     # Whether they took photos, signed off issues or laid them out at all: most people did
     # one kind of work, and the queries of the others (each dearer to build than to run)
     # are skipped for them.
-    person = get_object_or_404(
-        Person.objects.annotate(
-            took_photos=Exists(Photo.objects.filter(photographer=OuterRef("pk"))),
-            edited_issues=Exists(Issue.objects.filter(responsible_editor=OuterRef("pk"))),
-            laid_out_issues=Exists(LayoutCredit.objects.filter(person=OuterRef("pk"))),
-        ),
-        pk=pk,
-    )
-    bylines = list(
-        _bylines(person, user)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=F("role"), order_by=_BYLINE_ORDER),
-            total=Window(Count("id"), partition_by=F("role")),
-        )
-        .filter(rank__lte=SECTION_SIZE)
-        .order_by(*_BYLINE_ORDER)
-        .values("role", "total", *_BYLINE_COLUMNS)
-    )
-    photos = []
-    if person.took_photos:
-        photos = list(
-            _photos(person, user)
-            .annotate(total=Window(Count("id")))
-            .order_by(*_PHOTO_ORDER)
-            .values("total", *_PHOTO_COLUMNS)[:SECTION_SIZE]
-        )
-    edited, laid_out = (
-        list(
-            _issues(person, user, section)
-            .annotate(total=Window(Count("id")))
-            .values("total", *_ISSUE_COLUMNS.values())[:SECTION_SIZE]
-        )
-        if done
-        else []
-        for section, done in (
-            ("responsible-editor", person.edited_issues),
-            ("layout", person.laid_out_issues),
-        )
-    )
+    person = fast_queries.person(pk)
+    if person is None:
+        raise Http404("No Person matches the given query.")
+    staff = fast_queries.is_staff(user)
+    bylines = NEWEST_BYLINES(pk, staff=staff)
+    photos = NEWEST_PHOTOS(pk, staff=staff) if person.took_photos else []
+    edited = NEWEST_EDITED(pk, staff=staff) if person.edited_issues else []
+    laid_out = NEWEST_LAID_OUT(pk, staff=staff) if person.laid_out_issues else []
     if not (bylines or photos or edited or laid_out) and not user.is_staff:
         # A name with no published work is nobody's business yet.
         raise Http404
@@ -290,14 +300,14 @@ def person_section(request, pk, section):
     person = get_object_or_404(Person, pk=pk)
     if section in _ROLE_ORDER:
         label, kind, item = Byline.Role(section).label, "articles", _byline_item
-        rows = _bylines(person, user).filter(role=section).order_by(*_BYLINE_ORDER)
+        rows = _bylines(person.pk, user).filter(role=section).order_by(*_BYLINE_ORDER)
         rows = rows.values(*_BYLINE_COLUMNS)
     elif section == "photos":
         label, kind, item = _OTHER_SECTIONS[section], "photos", _photo_item
-        rows = _photos(person, user).order_by(*_PHOTO_ORDER).values(*_PHOTO_COLUMNS)
+        rows = _photos(person.pk, user).order_by(*_PHOTO_ORDER).values(*_PHOTO_COLUMNS)
     elif section in _OTHER_SECTIONS:
         label, kind, item = _OTHER_SECTIONS[section], "issues", _issue_row_item
-        rows = _issues(person, user, section).values(*_ISSUE_COLUMNS.values())
+        rows = _issues(person.pk, user, section).values(*_ISSUE_COLUMNS.values())
     else:
         raise Http404
     paginator = Paginator(rows, SECTION_SIZE, allow_empty_first_page=False)
