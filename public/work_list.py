@@ -16,9 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from articles.models import Article
-from articles.photos import picture
-
-PHOTO_SIZES = "(min-width: 46rem) 14rem, calc(50vw - 1.5rem)"
+from articles.photos import GRID_SIZES, picture
 
 
 class _Dates:
@@ -66,7 +64,7 @@ def _photo(photo, dates):
     if photo.renditions:
         out.append(
             f'<a class="photo-grid-picture" href="{url}" tabindex="-1" aria-hidden="true">'
-            f"{conditional_escape(picture(photo, sizes=PHOTO_SIZES, lazy=True))}</a>"
+            f"{conditional_escape(picture(photo, sizes=GRID_SIZES, lazy=True))}</a>"
         )
     if photo.article:
         out.append(f'<a href="{url}">{escape(photo.article.headline)}</a>')
