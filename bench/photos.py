@@ -20,9 +20,8 @@ Then, for every photo, and in turns so that load from other work hits both alike
   that setting costs and saves.
 CPU is the process's (user + system), wall is elapsed time. Sizes are the files a phone
 downloads: a 390-px-wide phone (the photo 358 px wide) picks the 480 rendition at DPR 1, the
-720 one at DPR 2, and at DPR 3 the 960 one (Chromium, which rounds down below the geometric
-mean of two candidates' densities) or the largest (a browser that takes the first candidate
-at least as dense as the screen).
+720 one at DPR 2, and at DPR 3 (1074 device px) the first one at least that wide: Chromium
+takes the first candidate at least as dense as the screen (checked at 390 px, DPR 3).
 """
 
 from __future__ import annotations
