@@ -2,6 +2,7 @@ from django import template
 
 from articles import photos, presentation
 from articles.presentation import display_punctuation, group_bylines
+from people.urls_cache import fast_reverse
 
 register = template.Library()
 
@@ -44,3 +45,10 @@ def part(part):
 def text_blocks(blocks):
     """The article read whole: its paragraphs and jump markers."""
     return presentation.blocks_html(blocks)
+
+
+@register.simple_tag
+def fast_url(viewname, **kwargs):
+    """``{% url viewname key=value %}`` for the public pages' own links, from a URL pattern
+    reversed once per process (people.urls_cache.fast_reverse; the same URL)."""
+    return fast_reverse(viewname, **kwargs)
