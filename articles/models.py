@@ -29,9 +29,21 @@ class ArticleQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Staff preview what layout has placed; everyone else sees published articles only."""
+        return self.filter(self.visible_q(user))
+
+    @staticmethod
+    def visible_q(user, prefix=""):
+        """``visible_to`` as a condition on the article at ``prefix`` ("article__" from a
+        byline or photo), to filter on a join the query makes anyway rather than through a
+        subquery of articles."""
         if user.is_authenticated and user.is_staff:
-            return self.filter(status__in=[Article.Status.PLACED, Article.Status.PUBLISHED])
-        return self.published()
+            return Q(**{f"{prefix}status__in": [Article.Status.PLACED, Article.Status.PUBLISHED]})
+        return Q(
+            **{
+                f"{prefix}status": Article.Status.PUBLISHED,
+                f"{prefix}page__issue__status": Issue.Status.PUBLISHED,
+            }
+        )
 
     def in_issue(self, issue):
         return self.filter(page__issue=issue).order_by("page__number", "order", "id")

@@ -5,10 +5,11 @@ Plain Python over rows already fetched, so the views' query counts stay fixed.
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 
 @dataclass
@@ -20,14 +21,26 @@ class BylineGroup:
     people: list = field(default_factory=list)
 
 
+@lru_cache(maxsize=16)
+def _role_labels(language):
+    """The role words in one language (what ``get_role_display()`` gives, which hashes every
+    lazy label of the choices again for each byline)."""
+    from articles.models import Byline
+
+    return {value: str(label) for value, label in Byline.Role.choices}
+
+
 def group_bylines(bylines):
     """Consecutive bylines of the same role under one role word, in printed order."""
     groups = []
+    labels = None
     for byline in bylines:
         if groups and groups[-1].role == byline.role:
             groups[-1].people.append(byline.person)
         else:
-            groups.append(BylineGroup(byline.role, byline.get_role_display(), [byline.person]))
+            labels = labels or _role_labels(get_language())
+            label = labels.get(byline.role, byline.role)
+            groups.append(BylineGroup(byline.role, label, [byline.person]))
     return groups
 
 

@@ -24,6 +24,16 @@ were checked (the form came back: 200) before the first 429 and in all, refused 
 come, and how long an attempt took. After each axes-on phase the right password is tried once: locked, it gets a 429.
 The lock-outs are reset (axes_reset) before each phase. Figures are relative to the baseline
 of the same round, on the same loaded machine.
+
+With --nginx it measures the production shape of docker-compose instead: one gunicorn (2 sync
+workers, axes and the login rate limit on, DJANGO_TRUSTED_PROXIES=1) on --port, and Debian's
+nginx on --port + 1 running deploy/nginx.conf.template rendered as compose renders it
+(bench/nginx.py; prefix, pid, logs and temporary files in bench/out/nginx-login). In each
+round: the readers through nginx alone (baseline), then through nginx while the attackers
+guess through nginx (once the first 429 came), then the same two phases straight at gunicorn
+(the state before nginx). It prints each phase's readers against the baseline of its own
+path, and which layer refused the guesses: nginx (its 429 says 一分钟), the site's rate limit
+or axes, and how many were checked.
 """
 
 import argparse
@@ -43,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.nginx import Nginx  # noqa: E402
 from bench.project import WSGI_APPLICATION  # noqa: E402
 from bench.serve import Gunicorn, cycle, psql  # noqa: E402
 
@@ -52,9 +63,11 @@ PAGE = "/jinriluotang/issues/118/"
 USER, PASSWORD = "zeren", "right-password-" + "r" * 20
 USERNAMES = [USER, "admin", "bianji", "zuban"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# nginx's own 429 (deploy/nginx.conf.template); the site's says how many seconds.
+NGINX_REFUSAL = "一分钟"
 
 
-def environment(args, axes: bool, rate_limit: bool = True) -> dict:
+def environment(args, axes: bool, rate_limit: bool = True, proxies: int = 0) -> dict:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -69,6 +82,7 @@ def environment(args, axes: bool, rate_limit: bool = True) -> dict:
         DJANGO_LOG_LEVEL="ERROR",
         BENCH_AXES_OFF="0" if axes else "1",
         LOGIN_POST_RATE=str(args.rate) if rate_limit else "0",
+        DJANGO_TRUSTED_PROXIES=str(proxies),
         # X-Bench-Queries on every response (bench/serve.py's probe reads it; 0 when cached).
         BENCH_QUERY_HEADER="1",
     )
@@ -101,14 +115,16 @@ class Attacker(threading.Thread):
     token, which Django accepts again and again with the same cookie), then POST guess after
     guess, until told to stop. Every answer goes into the shared, time-ordered `log`."""
 
-    def __init__(self, port, index, stop, log):
+    def __init__(self, port, index, stop, log, rate=0.0):
         super().__init__(daemon=True)
+        self.interval = 1 / rate if rate else 0.0  # at most `rate` guesses a second
         self.base = f"http://127.0.0.1:{port}/admin/login/"
         self.index = index
         self.stop = stop
         self.log = log  # [(seconds since the epoch, status)], appended by every attacker
         self.seconds: list[float] = []
         self.limited = 0  # 429s from the rate limit (they carry Retry-After; axes' do not)
+        self.by_nginx = 0  # of those, nginx's own (before gunicorn)
         self.cookie = self.token = ""
 
     def fetch_form(self):
@@ -141,8 +157,11 @@ class Attacker(threading.Thread):
                 status = response.status
         except urllib.error.HTTPError as error:
             status = error.code
+            body = error.read().decode(errors="replace")
             if status == 429 and error.headers.get("Retry-After"):
                 self.limited += 1
+                if NGINX_REFUSAL in body:
+                    self.by_nginx += 1
         self.seconds.append(time.perf_counter() - started)
         if status == 403:  # the CSRF cookie went stale: a new form next time
             self.token = ""
@@ -151,10 +170,16 @@ class Attacker(threading.Thread):
 
     def run(self):
         n = 0
+        started = time.perf_counter()
         while not self.stop.is_set():
             n += 1
             username = USERNAMES[(self.index + n) % len(USERNAMES)]
             self.attempt(username, f"guess-{self.index}-{n}")
+            if self.interval:
+                # As a client far away: the next guess when the network lets it, not sooner.
+                wait = started + n * self.interval - time.perf_counter()
+                if wait > 0:
+                    time.sleep(wait)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -162,7 +187,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def phase(port, readers, seconds, attackers, attack_port=None, until_locked=0):
+def phase(port, readers, seconds, attackers, attack_port=None, until_locked=0, rate=0.0):
     """wrk on the cached page for `seconds`, with `attackers` guessing at `attack_port`.
 
     With `until_locked`, wrk starts only once the login answered a 429 (or after that many
@@ -170,7 +195,7 @@ def phase(port, readers, seconds, attackers, attack_port=None, until_locked=0):
     guesses checked before it are counted apart."""
     stop = threading.Event()
     log: list[tuple[float, int]] = []
-    threads = [Attacker(attack_port or port, i, stop, log) for i in range(attackers)]
+    threads = [Attacker(attack_port or port, i, stop, log, rate) for i in range(attackers)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -190,8 +215,10 @@ def phase(port, readers, seconds, attackers, attack_port=None, until_locked=0):
             time.sleep(0.05)
     before = statuses()
     window_start = time.time()
+    cpu_start = time.process_time()  # the attackers' threads (wrk is another process)
     rps, p50, p99, errors = cycle(port, [PAGE], seconds, readers)
     window = time.time() - window_start
+    attackers_cpu = time.process_time() - cpu_start
     during = statuses()[len(before) :]
     stop.set()
     for thread in threads:
@@ -199,6 +226,7 @@ def phase(port, readers, seconds, attackers, attack_port=None, until_locked=0):
     after = statuses()
     attempt_seconds = [s for t in threads for s in t.seconds]
     return {
+        "elapsed": time.perf_counter() - started,
         "rps": rps,
         "p50": p50,
         "p99": p99,
@@ -212,7 +240,9 @@ def phase(port, readers, seconds, attackers, attack_port=None, until_locked=0):
         "during_checked": during.count(200),
         "locked": after.count(429),
         "limited": sum(t.limited for t in threads),
+        "by_nginx": sum(t.by_nginx for t in threads),
         "other": len(after) - after.count(200) - after.count(429),
+        "attackers_cpu": attackers_cpu / window if window else 0.0,
         "attempt_ms": 1000 * statistics.median(attempt_seconds) if attempt_seconds else 0.0,
     }
 
@@ -251,7 +281,18 @@ def main():
     parser.add_argument("--attackers", type=int, default=4)
     parser.add_argument("--readers", type=int, default=4, help="wrk connections")
     parser.add_argument("--rate", type=int, default=10, help="LOGIN_POST_RATE of the first server")
+    parser.add_argument(
+        "--nginx", action="store_true", help="gunicorn behind deploy/nginx.conf.template"
+    )
+    parser.add_argument(
+        "--guess-rate",
+        type=float,
+        default=50,
+        help="with --nginx: guesses a second per client in the paced phases",
+    )
     args = parser.parse_args()
+    if args.nginx:
+        return main_nginx(args)
 
     on_env = environment(args, axes=True)
     axes_env = environment(args, axes=True, rate_limit=False)
@@ -318,6 +359,95 @@ def main():
         )
         if f["checked_before_lock"] is not None:
             print(f"{'':>15}guesses checked before the first 429: {f['checked_before_lock']}")
+    print(f"load average (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def pace(rate: float) -> str:
+    return f"guessing {rate:g}/s each" if rate else "guessing flat out"
+
+
+def main_nginx(args):
+    env = environment(args, axes=True, proxies=1)
+    prepare(args, env)
+    prefix = ROOT / "bench" / "out" / "nginx-login"
+    rows = []
+    with (
+        Gunicorn("production", PY, WSGI_APPLICATION, ROOT, env, args.port) as app,
+        Nginx(prefix, args.port + 1, f"127.0.0.1:{app.port}", ROOT / "bench" / "out") as proxy,
+    ):
+        print(f"nginx: {proxy.config} (from deploy/nginx.conf.template)", flush=True)
+        for port in (proxy.port, app.port):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{PAGE}").read()  # cached now
+        for n in range(1, args.rounds + 1):
+            for name, port, rates in (
+                ("nginx", proxy.port, (args.guess_rate, 0.0)),
+                ("no nginx", app.port, (args.guess_rate,)),
+            ):
+                for rate in rates:
+                    # The baseline right before and right after: the machine is shared.
+                    manage(env, "axes_reset")
+                    before = phase(port, args.readers, args.seconds, 0)
+                    manage(env, "axes_reset")
+                    cpu = proxy.cpu_seconds()
+                    guessing = phase(
+                        port,
+                        args.readers,
+                        args.seconds,
+                        args.attackers,
+                        until_locked=300,
+                        rate=rate,
+                    )
+                    guessing["nginx_cpu"] = (proxy.cpu_seconds() - cpu) / guessing["elapsed"]
+                    locked_out_right = right_password_status(port)
+                    manage(env, "axes_reset")
+                    after = phase(port, args.readers, args.seconds, 0)
+                    base = {key: (before[key] + after[key]) / 2 for key in ("rps", "p50", "p99")}
+                    rows.append((n, name, rate, base, guessing))
+                    print(
+                        f"round {n}, {name}, {pace(rate)}: {guessing['rps']:.0f} req/s against "
+                        f"{before['rps']:.0f} before and {after['rps']:.0f} after; the right "
+                        f"password after the lock-out answered {locked_out_right}",
+                        flush=True,
+                    )
+    print()
+    print(
+        f"cached page {PAGE}, wrk {args.readers} connections, {args.seconds} s a phase; "
+        f"{args.attackers} guessing clients (from the first 429 on); gunicorn 2 sync workers, "
+        f"LOGIN_POST_RATE {args.rate}/min, axes on; nginx: deploy/nginx.conf.template"
+    )
+    print(
+        f"{'round':>5} {'path':<9} {'phase':<20} {'req/s':>7} {'vs base':>8} {'p50 ms':>8} "
+        f"{'p99 ms':>8} {'guesses':>8} {'guesses/s':>9} {'checked':>8} {'by nginx':>9} "
+        f"{'by site':>8} {'other':>6} {'to 1st 429':>10} {'guessers CPU':>12} {'nginx CPU':>9}"
+    )
+    ratios: dict[str, list[float]] = {}
+    for n, name, rate, base, f in rows:
+        ratio = f["rps"] / base["rps"] if base["rps"] else 0.0
+        ratios.setdefault(f"{name}, {pace(rate)}", []).append(ratio)
+        print(
+            f"{n:>5} {name:<9} {'baseline (mean)':<20} {base['rps']:>7.0f} {1:>7.2f}x "
+            f"{base['p50']:>8.1f} {base['p99']:>8.1f}"
+        )
+        total = f["checked"] + f["locked"] + f["other"]
+        lock = f"{f['to_lock']:.1f} s" if f["to_lock"] is not None else "-"
+        print(
+            f"{n:>5} {name:<9} {pace(rate):<20} {f['rps']:>7.0f} {ratio:>7.2f}x "
+            f"{f['p50']:>8.1f} {f['p99']:>8.1f} {total:>8} {f['guesses_per_s']:>9.1f} "
+            f"{f['checked']:>8} {f['by_nginx']:>9} {f['locked'] - f['by_nginx']:>8} "
+            f"{f['other']:>6} {lock:>10} {f['attackers_cpu']:>11.0%} "
+            f"{f['nginx_cpu'] if name == 'nginx' else 0:>8.0%}"
+        )
+    for name, values in ratios.items():
+        print(
+            f"readers while {args.attackers} clients guess, {name}: "
+            + ", ".join(f"{v:.0%}" for v in values)
+            + " of the baseline"
+        )
+    print(
+        "baseline: the mean of the readers alone right before and right after the phase; "
+        "guessers CPU, nginx CPU: the guessing clients' (this process) and nginx's CPU time "
+        "over the phase, in cores (of 2: what the clients burn is taken from the server)"
+    )
     print(f"load average (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

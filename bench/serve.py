@@ -60,7 +60,8 @@ from bench import peer_setup  # noqa: E402 -- after the path is set, when run as
 from bench.project import WSGI_APPLICATION  # noqa: E402
 
 PY = sys.executable
-DB_NAME = "newsroom_bench_serve"
+# BENCH_DB lets a checkout use a database of its own (helpers working side by side).
+DB_NAME = os.environ.get("BENCH_DB", "newsroom_bench_serve")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 WORKERS = 2
 LIGHTHOUSE_VERSION = "12.2.3"

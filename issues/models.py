@@ -88,6 +88,14 @@ class IssueQuerySet(models.QuerySet):
             return self
         return self.published()
 
+    @staticmethod
+    def visible_q(user, prefix=""):
+        """``visible_to`` as a condition on the issue at ``prefix`` ("page__issue__" from a
+        photo), for a join the query makes anyway."""
+        if user.is_authenticated and user.is_staff:
+            return Q(**{f"{prefix}pk__isnull": False})
+        return Q(**{f"{prefix}status": Issue.Status.PUBLISHED})
+
 
 class Issue(models.Model):
     """One printed issue: 2024年11月28日 第11期 总第118期."""

@@ -17,7 +17,7 @@ class ComposeFileTests(SimpleTestCase):
         cls.services = cls.compose["services"]
 
     def test_the_services_are_there(self):
-        self.assertEqual(set(self.services), {"db", "cache", "web", "worker", "scheduler"})
+        self.assertEqual(set(self.services), {"db", "cache", "web", "nginx", "worker", "scheduler"})
         self.assertTrue(self.services["db"]["image"].startswith("postgres:17"))
         self.assertTrue(self.services["cache"]["image"].startswith("redis:7"))
         self.assertEqual(self.services["web"]["build"], ".")
@@ -85,7 +85,7 @@ class ComposeFileTests(SimpleTestCase):
             service = self.services[name]
             self.assertEqual(service["environment"], env, name)
             self.assertIn(f"media:{env['MEDIA_ROOT']}", service["volumes"], name)
-        # gunicorn serves /media/ itself with debug off: no static() route, no web server.
+        # Django serves /media/ itself with debug off (nginx only passes it on): no static().
         self.assertEqual(env["DJANGO_DEBUG"], "off")
         self.assertNotIn("static(", (ROOT / "newsroom/urls.py").read_text())
 
@@ -117,3 +117,48 @@ class ComposeFileTests(SimpleTestCase):
         entrypoint = (ROOT / "docker-entrypoint.sh").read_text()
         self.assertIn("migrate --no-input", entrypoint)
         self.assertIn("collectstatic --no-input", entrypoint)
+
+    def test_nginx_is_the_only_way_in_and_runs_the_committed_config(self):
+        published = {name for name, service in self.services.items() if service.get("ports")}
+        self.assertEqual(published, {"nginx"})
+        nginx = self.services["nginx"]
+        self.assertTrue(nginx["image"].startswith("nginx:"))
+        self.assertEqual(nginx["ports"], ["8000:80"])
+        self.assertEqual(self.services["web"]["expose"], ["8000"])
+        # The template the image fills in and includes; every variable it uses is set.
+        self.assertIn(
+            "./deploy/nginx.conf.template:/etc/nginx/templates/default.conf.template:ro",
+            nginx["volumes"],
+        )
+        template = (ROOT / "deploy/nginx.conf.template").read_text()
+        self.assertEqual(set(re.findall(r"\$\{(\w+)\}", template)), set(nginx["environment"]))
+        self.assertEqual(nginx["environment"]["NEWSROOM_LISTEN"], "80")
+        self.assertEqual(nginx["environment"]["NEWSROOM_UPSTREAM"], "web:8000")
+        # It serves the static files web collects, from the same volume.
+        web_env = self.services["web"]["environment"]
+        self.assertIn(f"static:{web_env['STATIC_ROOT']}", self.services["web"]["volumes"])
+        root = nginx["environment"]["NEWSROOM_DOCUMENT_ROOT"]
+        self.assertIn(f"static:{root}/static:ro", nginx["volumes"])
+        self.assertIn("static", self.compose["volumes"])
+        # Django counts the address nginx saw, not nginx's own.
+        self.assertEqual(web_env["DJANGO_TRUSTED_PROXIES"], "${DJANGO_TRUSTED_PROXIES:-1}")
+
+    def test_nginx_limits_login_posts_and_answers_in_chinese(self):
+        template = (ROOT / "deploy/nginx.conf.template").read_text()
+        login = re.search(r"location = /admin/login/ \{(.*?)\}", template, re.S).group(1)
+        self.assertRegex(login, r"limit_req zone=newsroom_login burst=\d+ nodelay;")
+        self.assertIn("error_page 429 @newsroom_login_too_many;", login)
+        self.assertIn("proxy_pass http://newsroom_app;", login)
+        # The zone counts POSTs only, per address.
+        zone = re.search(r"limit_req_zone \$(\w+) zone=newsroom_login:\S+ rate=(\d+)r/m;", template)
+        self.assertIsNotNone(zone)
+        key = re.search(
+            rf"map \$request_method \${zone.group(1)} \{{(.*?)\}}", template, re.S
+        ).group(1)
+        self.assertRegex(key, r"POST\s+\$binary_remote_addr;")
+        self.assertRegex(key, r'default\s+"";')
+        answer = re.search(r"location @newsroom_login_too_many \{(.*?)\}", template, re.S)
+        self.assertRegex(answer.group(1), r'return 429 "[^"]*登录[^"]*";')
+        self.assertIn("limit_req_status 429;", template)
+        # nginx serves no media: Django decides who gets which file.
+        self.assertNotRegex(template, r"location[^{]*/media")

@@ -107,3 +107,45 @@ class ArticleViewTests(TestCase):
         Correction.objects.create(article=self.jump, note="<b>更正</b>")
         response = self.client.get(self.jump.get_absolute_url())
         self.assertContains(response, "&lt;b&gt;更正&lt;/b&gt;")
+
+
+class IssueNavigatorTests(TestCase):
+    """The previous and next issue under an article: one number away when that issue is
+    there and visible, else the nearest visible one (the view looks further only then)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.issues = {
+            number: factories.issue(number=number, published=number != 12)
+            for number in (10, 11, 12, 14)
+        }
+        cls.articles = {
+            number: factories.article(
+                issue.pages.get(), status=None if number != 12 else Article.Status.PLACED
+            )
+            for number, issue in cls.issues.items()
+        }
+
+    def numbers(self, number):
+        response = self.client.get(self.articles[number].get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        return tuple(
+            None if each is None else each.number
+            for each in (response.context["previous_issue"], response.context["next_issue"])
+        )
+
+    def test_neighbours_one_number_away(self):
+        self.client.force_login(factories.user("lishuxiang"))
+        self.assertEqual(self.numbers(11), (10, 12))
+
+    def test_across_an_unpublished_issue_and_a_gap(self):
+        # 12 is not published and 13 does not exist: a reader goes from 11 to 14 and back.
+        self.assertEqual(self.numbers(11), (10, 14))
+        self.assertEqual(self.numbers(14), (11, None))
+        html = self.client.get(self.articles[11].get_absolute_url()).content.decode()
+        self.assertIn('<a rel="next" href="/jinriluotang/issues/14/">', html)
+
+    def test_the_first_and_the_latest_issue(self):
+        self.assertEqual(self.numbers(10), (None, 11))
+        self.client.force_login(factories.user("lishuxiang"))
+        self.assertEqual(self.numbers(14), (12, None))

@@ -8,6 +8,8 @@ empty at the start of each test (tests/conftest.py), so these count the renderin
 from django.test import TestCase
 from django.urls import reverse
 
+from articles.models import Photo
+from issues.models import Issue, LayoutCredit
 from tests.query_data import issue_with_articles
 
 
@@ -49,22 +51,38 @@ class QueryCountMixin:
         self.assertContains(response, "（上接1版）", count=self.articles)
 
     def test_article_view(self):
-        # 1 article + page + issue + publication + responsible editor + its place on the page,
-        # 2 bylines + people, 3 photos + photographers, 4 corrections, 5 the issue's pages,
-        # 6 the issue's articles (ids and headlines, for previous/next), 7 previous and next
-        # issue.
+        # 1 article + page + issue + publication + responsible editor, and whether it has
+        # photos and corrections, 2 bylines + people, 3 photos + photographers (it has one),
+        # 4 which of the pages it jumps to are there (it jumps to page 2), 5 the issue's
+        # articles (ids and headlines, for previous/next and its place on the page), 6 the
+        # issues numbered one before and after (117 and 119 are there). No corrections: no
+        # query for them.
         url = self.article_rows[-1].get_absolute_url()
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.get(url)
 
     def test_person_view(self):
-        # 1 person, 2 each role's newest bylines + articles + pages + issues + publications
-        # and the role's total, 3 newest photos + the same and the total, 4 newest issues
-        # edited and the total, 5 the same for issues laid out.
-        with self.assertNumQueries(5):
+        # 1 person and whether they took photos, edited or laid out issues, 2 each role's
+        # newest bylines + articles + pages + issues + publications and the role's total. A
+        # correspondent who did nothing else: no query more.
+        with self.assertNumQueries(2):
             response = self.get(self.correspondent.get_absolute_url())
         self.assertContains(response, "罗塘街道新闻", count=min(self.articles, 20))
         self.assertContains(response, f"共 {self.articles} 篇")
+
+    def test_person_view_of_every_kind_of_work(self):
+        # 1 person (and what they did), 2 bylines, 3 newest photos + articles or pages +
+        # issues + publications and the total, 4 newest issues edited and the total, 5 the
+        # same for issues laid out.
+        everything = self.correspondent
+        first = self.article_rows[0]
+        Photo.objects.filter(pk=first.photos.get().pk).update(photographer=everything)
+        Issue.objects.filter(pk=self.issue.pk).update(responsible_editor=everything)
+        LayoutCredit.objects.create(issue=self.issue, person=everything, order=1)
+        with self.assertNumQueries(5):
+            response = self.get(everything.get_absolute_url())
+        self.assertContains(response, "共 1 幅")
+        self.assertContains(response, "共 1 期", count=2)
 
     def test_person_section_view(self):
         # 1 person, 2 count (pagination), 3 the page of bylines + articles + pages + issues
