@@ -3,6 +3,7 @@ how many guesses are checked before django-axes locks the login?
 
     python bench/login_guessing.py [--database-url URL] [--redis-url URL] [--port 8644]
                                    [--seconds 15] [--rounds 2] [--attackers 4] [--readers 4]
+                                   [--nginx [--guess-rate 20]]
 
 It makes (once) a PostgreSQL database with the sample issue and a staff login, then runs three
 gunicorns with 2 sync workers each on loopback, DEBUG off, Redis as the page cache, the real
@@ -28,12 +29,16 @@ of the same round, on the same loaded machine.
 With --nginx it measures the production shape of docker-compose instead: one gunicorn (2 sync
 workers, axes and the login rate limit on, DJANGO_TRUSTED_PROXIES=1) on --port, and Debian's
 nginx on --port + 1 running deploy/nginx.conf.template rendered as compose renders it
-(bench/nginx.py; prefix, pid, logs and temporary files in bench/out/nginx-login). In each
-round: the readers through nginx alone (baseline), then through nginx while the attackers
-guess through nginx (once the first 429 came), then the same two phases straight at gunicorn
-(the state before nginx). It prints each phase's readers against the baseline of its own
-path, and which layer refused the guesses: nginx (its 429 says 一分钟), the site's rate limit
-or axes, and how many were checked.
+(bench/nginx.py; prefix, pid, logs and temporary files in bench/out/nginx-login). Each phase
+has the readers alone right before and right after it (their mean is its baseline: the
+machine is shared), and in between the readers while the attackers guess (from the first 429
+on): through nginx, then straight at gunicorn (the state before nginx). The attackers send back
+to back but at most --guess-rate guesses a second each (20: one round trip of 50 ms, as
+clients elsewhere on the network; on loopback a Python client answered by nginx in a fraction
+of a millisecond would otherwise burn the machine's CPU itself), and, through nginx, once
+more flat out. It prints the readers against their baseline, which layer refused the
+guesses: nginx (its 429 says 一分钟), the site's rate limit or axes, how many were checked,
+and the CPU the attackers and nginx used.
 """
 
 import argparse
@@ -170,14 +175,15 @@ class Attacker(threading.Thread):
 
     def run(self):
         n = 0
-        started = time.perf_counter()
         while not self.stop.is_set():
             n += 1
             username = USERNAMES[(self.index + n) % len(USERNAMES)]
+            sent = time.perf_counter()
             self.attempt(username, f"guess-{self.index}-{n}")
             if self.interval:
-                # As a client far away: the next guess when the network lets it, not sooner.
-                wait = started + n * self.interval - time.perf_counter()
+                # As a client far away, back to back: the next guess one round trip after
+                # this one was sent at the soonest (a slow answer is not made up for).
+                wait = sent + self.interval - time.perf_counter()
                 if wait > 0:
                     time.sleep(wait)
 
@@ -287,8 +293,9 @@ def main():
     parser.add_argument(
         "--guess-rate",
         type=float,
-        default=50,
-        help="with --nginx: guesses a second per client in the paced phases",
+        default=20,
+        help="with --nginx: at most this many guesses a second per client in the paced phases "
+        "(20: back to back over a 50 ms round trip)",
     )
     args = parser.parse_args()
     if args.nginx:

@@ -220,7 +220,7 @@ class CorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
 class CorrectionForm(forms.Form):
     text = forms.CharField(
         label=_("corrected text"),
-        widget=forms.Textarea(attrs={"rows": 16, "cols": 80}),
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 80, "class": "desk-body"}),
         help_text=_("One paragraph a line."),
         validators=[no_control_characters],
     )

@@ -294,6 +294,7 @@ COMMANDS = {
     "rebuild_search_index": "the search index, derived from the articles",
     "demo_staff": "logins and their link to a person",
     "publish_scheduled": "issues, through desk.issue_services.publish_issue",
+    "copy_media_to_storage": "nothing in the database (copies stored files, same names)",
 }
 OUR_APPS = (
     "articles",
