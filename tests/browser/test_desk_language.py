@@ -3,7 +3,8 @@ page a 通讯员, 编辑, 组版 or 责任编辑 can reach by following links fr
 each article and issue page in each state), and fails on any word in Latin letters outside
 the data (login names, file names), addresses and a short allow-list. The same walk checks that
 no page has an inline script or an on* attribute (the desk runs under script-src 'self'), and
-that none is wider than a 390 px phone.
+that none is wider than a 390 px phone, not even a row of an inline or a list scrolling
+inside its own box.
 
 NEWSROOM_SCREENSHOTS=1 also saves each page at 390 and 1280 px to screenshots/desk/.
 """
@@ -209,11 +210,28 @@ class DeskLanguageTests(ChromiumTestCase):
         )
 
     def wider_than_a_phone(self, page):
-        """At 390 px nothing may widen the page (a wide table scrolls in its own box)."""
+        """At 390 px nothing may widen the page (a wide report table scrolls in its own box),
+        and no row of a form's inline (pages, bylines, layout credits) or of a change list may
+        run past the screen's edge: they stack as cards instead of scrolling sideways."""
         page.set_viewport_size({"width": 390, "height": 844})
         width = page.evaluate("document.documentElement.scrollWidth")
+        rows = page.evaluate(
+            """() => {
+              const edge = document.documentElement.clientWidth;
+              const wide = [];
+              for (const row of document.querySelectorAll(
+                  '.inline-group tr.form-row, .inline-group .inline-related, #result_list tbody tr')) {
+                const box = row.getBoundingClientRect();
+                if (box.width && box.right > edge + 1) {
+                  const group = row.closest('.inline-group, #changelist');
+                  wide.push(`${group ? group.id : '?'} row ends at ${Math.round(box.right)} px`);
+                }
+              }
+              return [...new Set(wide)];
+            }"""
+        )
         page.set_viewport_size({"width": 1280, "height": 900})
-        return [f"{width} px wide at 390 px"] if width > 390 else []
+        return ([f"{width} px wide at 390 px"] if width > 390 else []) + rows
 
     def shoot(self, page, group, path):
         SHOTS.mkdir(parents=True, exist_ok=True)

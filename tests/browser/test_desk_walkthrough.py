@@ -8,19 +8,22 @@ the clicks of each task are counted and pinned (README: "Clicks per task").
 Set NEWSROOM_SCREENSHOTS=1 to save a screenshot of every step to screenshots/ (gitignored).
 """
 
+import csv
 import datetime
 import io
 import os
 from pathlib import Path
 from unittest import mock
 
+import openpyxl
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Byline
-from desk import services
+from desk import confirm, services
+from desk.models import ScheduledPublication
 from issues.models import Issue, Page, Publication
 from people.models import Person
 from tests import factories
@@ -31,6 +34,11 @@ SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PASSWORD = "walkthrough-pw"
 
 pytestmark = needs_chromium
+
+
+def at(hour, minute):
+    """The morning of the issue, 2024-11-28, at hour:minute in the site's time zone."""
+    return timezone.make_aware(datetime.datetime(2024, 11, 28, hour, minute))
 
 
 def seed():
@@ -121,6 +129,11 @@ class DeskWalkthroughTests(ChromiumTestCase):
         self.clicks += 1
         page.click(selector, **options)
 
+    def run_scheduled(self, now):
+        """The scheduler's run (manage.py publish_scheduled) as if the clock said `now`."""
+        with mock.patch("django.utils.timezone.now", return_value=now):
+            call_command("publish_scheduled", stdout=io.StringIO())
+
     def photo_file(self):
         path = Path(self.tmp) / "xiaofang.jpg"
         Image.new("RGB", (120, 80), (180, 40, 40)).save(path)
@@ -141,19 +154,28 @@ class DeskWalkthroughTests(ChromiumTestCase):
         context.close()
 
         # 1. The correspondent goes on with yesterday's draft: it autosaves when focus leaves
-        # the body, and leaving with unsaved changes asks first.
+        # the body (at 15:04, "已自动保存 15:04"), and leaving with unsaved changes asks first.
+        afternoon = timezone.make_aware(datetime.datetime(2024, 11, 27, 15, 4))
         context, page = self.session("lishuxiang")
         self.assertIn("李书翔", page.inner_text("#user-tools"))
         draft = Article.objects.get(headline="罗塘小学举行冬季运动会")
         page.click(f"#desk-correspondent >> text={draft.headline}")
+        revisions = draft.history.count()
         page.click("#id_body")
         page.keyboard.press("End")
         page.keyboard.type("全校800余名师生参加。")
-        page.focus("#id_headline")
-        page.wait_for_selector("#autosave-status:has-text('已自动保存')")
+        with mock.patch("django.utils.timezone.now", return_value=afternoon):
+            page.focus("#id_headline")
+            page.wait_for_selector("#autosave-status:has-text('已自动保存')")
+        self.assertEqual(page.inner_text("#autosave-status"), "已自动保存 15:04")
+        self.shot(page, "01-correspondent-autosaved.png")
+        # What was typed is on the server: a reload (a dropped connection, a closed tab) shows
+        # it, and it is a new revision of the draft.
+        page.reload()
+        self.assertIn("全校800余名师生参加。", page.input_value("#id_body"))
         draft.refresh_from_db()
         self.assertIn("全校800余名师生参加。", draft.body)
-        self.shot(page, "01-correspondent-autosaved.png")
+        self.assertEqual(draft.history.count(), revisions + 1)
         page.click("#id_body")
         page.keyboard.type("还没保存的一句。")
         dialogs = []
@@ -237,9 +259,10 @@ class DeskWalkthroughTests(ChromiumTestCase):
         self.assertEqual(Issue.objects.get().status, "ready")
 
         # 4. The responsible editor reads the whole issue with the changes since approval and
-        # signs it off for tomorrow 6:00; it can be cancelled until then.
+        # signs it off for tomorrow 6:00. The confirmation states what will happen, and its form
+        # carries the version of the issue she read.
         evening = timezone.make_aware(datetime.datetime(2024, 11, 27, 21, 30))
-        six = timezone.make_aware(datetime.datetime(2024, 11, 28, 6, 0))
+        issue = Issue.objects.get()
         context, page = self.session("yufeifei")
         self.shot(page, "08-chief-desk.png")
         self.clicks = 0
@@ -252,6 +275,7 @@ class DeskWalkthroughTests(ChromiumTestCase):
         self.shot(page, "09-chief-signoff.png")
         self.click(page, "a.step-publish_issue")
         self.assertIn("2个版面、3篇稿件将对读者公开", page.inner_text(".confirm-what"))
+        self.assertEqual(page.input_value("input[name=version]"), confirm.issue_version(issue))
         self.shot(page, "10-chief-confirm.png")
         with mock.patch("django.utils.timezone.now", return_value=evening):
             page.check("input[name=when][value=tomorrow]")
@@ -261,22 +285,66 @@ class DeskWalkthroughTests(ChromiumTestCase):
         self.assertIn("定时签发：2024-11-28 06:00", page.inner_text("#content"))
         self.shot(page, "11-chief-scheduled.png")
         self.assertEqual(Issue.objects.get().status, "ready")
-        with mock.patch("django.utils.timezone.now", return_value=six):
-            call_command("publish_scheduled", stdout=io.StringIO())
-        self.assertEqual(Issue.objects.get().status, "published")
 
-        # The monthly report: what each person published, with characters.
+        # She changes her mind: the schedule is cancelled, and 6:00 passes with nothing
+        # published.
+        page.click("button.cancel-schedule")
+        page.wait_for_url("**/signoff/")
+        self.assertIn("已取消定时签发。", page.inner_text(".messagelist"))
+        self.assertNotIn("定时签发：", page.inner_text("#content"))
+        self.assertFalse(ScheduledPublication.objects.exists())
+        self.run_scheduled(at(6, 0))
+        self.assertEqual(Issue.objects.get().status, "ready")
+
+        # Then signs it off for 6:30: published by the scheduled runner at 6:30, not a minute
+        # before, as she confirmed it.
+        page.click("a.step-publish_issue")
+        with mock.patch("django.utils.timezone.now", return_value=evening):
+            page.check("input[name=when][value=at]")
+            page.fill("input[name=at]", "2024-11-28T06:30")
+            page.click("button.confirm-button")
+            page.wait_for_url("**/signoff/")
+        self.assertIn("定时签发：2024-11-28 06:30", page.inner_text("#content"))
+        self.run_scheduled(at(6, 29))
+        self.assertEqual(Issue.objects.get().status, "ready")
+        self.run_scheduled(at(6, 30))
+        issue.refresh_from_db()
+        self.assertEqual(issue.status, "published")
+        self.assertEqual(issue.published_at, at(6, 30))
+        self.assertEqual(set(issue.pages.values_list("articles__status", flat=True)), {"published"})
+
+        # The monthly report: what each person published, with characters, in the desk and
+        # as CSV (UTF-8 with a byte order mark, for Excel) and XLSX.
+        lishuxiang = Article.objects.filter(bylines__person__name="李书翔", status="published")
+        self.assertEqual(lishuxiang.count(), 2)
+        characters = sum(
+            len(line.strip()) for a in lishuxiang for line in a.body.splitlines() if line.strip()
+        )
+        expected = ["李书翔", "通讯员", "2", str(characters), "0"]
         page.goto(f"{base}/admin/")
         page.click("text=月度稿费与工作量统计")
         page.fill("input[name=month]", "2024-11")
         page.click(".report-filter button")
-        totals = page.inner_text("#report-totals")
-        self.assertIn("李书翔", totals)
-        self.assertIn("通讯员", totals)
+        rows = page.eval_on_selector_all(
+            "#report-totals tbody tr",
+            "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))",
+        )
+        self.assertIn(expected, rows)
         self.shot(page, "12-chief-report.png")
         with page.expect_download() as download:
             page.click("text=下载CSV表格")
-        self.assertTrue(Path(download.value.path()).read_bytes().startswith(b"\xef\xbb\xbf"))
+        self.assertEqual(download.value.suggested_filename, "gaofei-2024-11.csv")
+        raw = Path(download.value.path()).read_bytes()
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
+        self.assertIn(expected, list(csv.reader(io.StringIO(raw.decode("utf-8-sig")))))
+        with page.expect_download() as download:
+            page.click("text=下载Excel表格")
+        self.assertEqual(download.value.suggested_filename, "gaofei-2024-11.xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+        sheet_rows = [
+            [str(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)
+        ]
+        self.assertIn(expected, sheet_rows)
         context.close()
 
         # 5. A reader, not logged in, finds the story on the front page and reads it.
@@ -289,7 +357,59 @@ class DeskWalkthroughTests(ChromiumTestCase):
         self.shot(page, "13-reader-article.png")
         context.close()
 
-        # Clicks per task (before this desk: 5, 3, 5 and 1 without any confirmation).
+        # 6. Later that morning the responsible editor takes the issue back (撤回本期). While its
+        # confirmation is open, she withdraws a story (撤稿), whose confirmation a colleague's
+        # correction makes stale. Each stale confirmation is refused, says why, shows what is
+        # true now, and is taken when confirmed again.
+        fire = Article.objects.get(headline="罗塘街道开展冬季消防演练")
+        context, take_back = self.session("yufeifei")
+        take_back.goto(f"{base}/admin/issues/issue/{issue.pk}/signoff/")
+        take_back.click("a.step-unpublish_issue")
+        self.assertIn("2个版面、3篇稿件将不再对读者公开", take_back.inner_text(".confirm-what"))
+        take_back.fill("textarea[name=note]", "头版稿件需要重新核实")
+
+        withdraw = context.new_page()
+        withdraw.goto(f"{base}/admin/articles/article/{fire.pk}/change/")
+        withdraw.click("a.step-withdraw")
+        self.assertIn("罗塘街道开展冬季消防演练", withdraw.inner_text(".confirm-what"))
+        self.assertEqual(withdraw.input_value("input[name=version]"), confirm.article_version(fire))
+        withdraw.fill("textarea[name=note]", "演练日期有误")
+
+        correct = context.new_page()
+        correct.goto(f"{base}/admin/articles/article/{fire.pk}/correct/")
+        correct.fill("textarea[name=text]", "11月21日，罗塘街道开展冬季消防演练。")
+        correct.fill("textarea[name=note]", "演练日期为11月21日")
+        correct.click("input[type=submit]")
+        correct.wait_for_url(f"**/articles/article/{fire.pk}/change/")
+        fire.refresh_from_db()
+        self.assertEqual(fire.version, 2)
+
+        withdraw.click("button.confirm-button")
+        self.assertIn("打开此页之后内容有了改动", withdraw.inner_text(".errornote"))
+        fire.refresh_from_db()
+        self.assertEqual(fire.status, "published")
+        self.assertEqual(withdraw.input_value("input[name=version]"), confirm.article_version(fire))
+        self.shot(withdraw, "14-chief-withdraw-stale.png")
+        withdraw.click("button.confirm-button")
+        withdraw.wait_for_url(f"**/articles/article/{fire.pk}/change/")
+        fire.refresh_from_db()
+        self.assertEqual(fire.status, "withdrawn")
+
+        take_back.click("button.confirm-button")
+        self.assertIn("打开此页之后内容有了改动", take_back.inner_text(".errornote"))
+        self.assertIn("2个版面、2篇稿件将不再对读者公开", take_back.inner_text(".confirm-what"))
+        self.assertEqual(Issue.objects.get().status, "published")
+        take_back.click("button.confirm-button")
+        take_back.wait_for_url("**/signoff/")
+        self.assertEqual(Issue.objects.get().status, "ready")
+        context.close()
+        context, page = self.session()
+        self.assertEqual(page.goto(f"{base}/jinriluotang/issues/118/").status, 404)
+        context.close()
+
+        # Clicks per task (before this desk: 5, 3, 5 and 1 without any confirmation), printed
+        # for the record (pytest -s) and pinned.
+        print("clicks per task:", ", ".join(f"{task} {n}" for task, n in clicks.items()))
         self.assertEqual(
             clicks,
             {
