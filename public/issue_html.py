@@ -19,11 +19,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
 from articles.models import Byline
-from articles.photos import picture
+from articles.photos import COLUMN_SIZES, picture
 from articles.presentation import display_punctuation, group_bylines, part_html
 from people.urls_cache import fast_reverse
 
-PHOTO_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
 WITH_THUMB = ' class="with-thumb"'
 
 
@@ -123,7 +122,7 @@ def photo_html(photo, *, eager=False):
             f"</a> {escape(pgettext('photo credit, after the name', 'photo'))}</span>"
         )
     return (
-        f'<figure class="photo">\n  {picture(photo, sizes=PHOTO_SIZES, lazy=not eager)}\n'
+        f'<figure class="photo">\n  {picture(photo, sizes=COLUMN_SIZES, lazy=not eager)}\n'
         f"  <figcaption>{_text(photo.caption)}{credit}</figcaption>\n</figure>\n"
     )
 

@@ -26,9 +26,7 @@ def picture(photo, sizes="", eager=False):
     fallback, srcset, width and height so nothing moves as it loads), alt text defaulting to
     the caption; "" when the photo has no image. `eager` for a photo at the top of the page:
     not lazy-loaded."""
-    return photos.picture(
-        photo, sizes=sizes or "(min-width: 46rem) 44rem, calc(100vw - 2rem)", lazy=not eager
-    )
+    return photos.picture(photo, sizes=sizes or photos.COLUMN_SIZES, lazy=not eager)
 
 
 @register.simple_tag
