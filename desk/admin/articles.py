@@ -21,6 +21,7 @@ from articles import photos
 from articles.models import Article, Byline, Correction, Photo
 from desk import confirm, history, parts_services, services, steps, workflow
 from desk.admin.common import (
+    ActionChoicesMixin,
     DeskDoorMixin,
     ReadOnlyAdminMixin,
     SearchTermMixin,
@@ -260,7 +261,7 @@ DELETABLE_STATES = (Article.Status.DRAFT, Article.Status.SUBMITTED, Article.Stat
 
 
 @admin.register(Article)
-class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
+class ArticleAdmin(ActionChoicesMixin, SearchTermMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = [
         "headline",
