@@ -7,6 +7,10 @@ Files are removed only after the transaction commits, and only when no other row
 
 Other rooms attach an image with `attach_image(photo, file)` (the e-paper import puts a photo
 cut out of a page PDF there; the text-format import a file named in `![](photos/…)`).
+
+When the rendition widths change (imaging/renditions.py DEFAULT_WIDTHS), the photos stored
+before keep serving their old set until `manage.py refresh_renditions` (or
+`refresh_stale_renditions`) has made what they lack; it can run again at any time.
 """
 
 from __future__ import annotations
@@ -22,10 +26,32 @@ from django.db import transaction
 
 from imaging.html import picture_data, picture_html
 from imaging.metadata import PhotoMetadata, read_photo_metadata
-from imaging.renditions import DEFAULT_PREFIX, delete_files, manifest_files, store_renditions
+from imaging.renditions import (
+    DEFAULT_PREFIX,
+    delete_files,
+    is_current,
+    manifest_files,
+    store_renditions,
+)
 from imaging.validate import ImageInfo, verify_image
 
 logger = logging.getLogger(__name__)
+
+# `sizes` for a photo: how wide it is laid out (static/css/site.css), so that the browser picks
+# the smallest rendition that fills it. rem here is 16 px whatever the reader's font size
+# setting (sizes, like media queries, use the initial font size); the layout grows with it.
+# tests/browser/test_photo_sizes.py measures both against the real layout.
+#
+# As wide as the text column: main.wrap is max-width 46rem with 1rem padding on each side
+# (1.5rem from 48rem on), so 100vw - 2rem on phones, 44rem between 46 and 48rem, 43rem above.
+COLUMN_SIZES = "(min-width: 48rem) 43rem, (min-width: 46rem) 44rem, calc(100vw - 2rem)"
+# A cell of a person page's photo grid (.photo-grid: auto-fill columns of at least 9rem with
+# 1rem gaps in that column): 1 column below 21rem, 2 below 31rem, 3 below 41rem, then 4.
+GRID_SIZES = (
+    "(min-width: 48rem) 10rem, (min-width: 46rem) 10.25rem, "
+    "(min-width: 41rem) calc((100vw - 5rem) / 4), (min-width: 31rem) calc((100vw - 4rem) / 3), "
+    "(min-width: 21rem) calc(50vw - 1.5rem), calc(100vw - 2rem)"
+)
 
 
 def upload_limits() -> dict[str, int]:
@@ -95,6 +121,36 @@ def refresh_renditions(photo) -> None:
     photo.renditions = store_renditions(default_storage, DEFAULT_PREFIX, data)
 
 
+def refresh_stale_renditions(*, dry_run: bool = False, progress=None) -> dict[str, int]:
+    """Make the renditions missing from photos stored before the widths (or formats) changed,
+    one photo per transaction; safe to run again and to interrupt (what is done stays done,
+    files already stored are not encoded again). Returns counts: "stale", "refreshed",
+    "failed" (an original missing from storage or unreadable: logged, the row left as it is).
+    `progress(done, total)` is called after each photo."""
+    from articles.models import Photo
+
+    rows = Photo.objects.exclude(image="").order_by("pk").values_list("pk", "renditions")
+    stale = [pk for pk, manifest in rows.iterator() if not is_current(manifest)]
+    counts = {"stale": len(stale), "refreshed": 0, "failed": 0}
+    if dry_run:
+        return counts
+    for done, pk in enumerate(stale, start=1):
+        try:
+            with transaction.atomic():
+                photo = Photo.objects.select_for_update().filter(pk=pk).first()
+                if photo is not None and photo.image and not is_current(photo.renditions):
+                    refresh_renditions(photo)
+                    # save(), not update(): the page cache forgets the pages showing it.
+                    photo.save(update_fields=["renditions"])
+                    counts["refreshed"] += 1
+        except (OSError, ValueError):
+            logger.exception("could not make the renditions of photo %s", pk)
+            counts["failed"] += 1
+        if progress is not None:
+            progress(done, len(stale))
+    return counts
+
+
 def forget_files_on_commit(photo_model, *, original: str, manifest: dict[str, Any]) -> None:
     """After commit, delete an original and renditions that no row uses any more."""
     if not original and not manifest:
@@ -113,9 +169,9 @@ def forget_files_on_commit(photo_model, *, original: str, manifest: dict[str, An
     transaction.on_commit(delete)
 
 
-def picture(photo, *, sizes: str = "100vw", lazy: bool = True, alt: str | None = None):
+def picture(photo, *, sizes: str = COLUMN_SIZES, lazy: bool = True, alt: str | None = None):
     """The photo's `<picture>` element, alt text defaulting to the caption; "" without
-    renditions."""
+    renditions. `sizes` defaults to a photo as wide as the text column."""
     if not photo.renditions or not photo.renditions.get("renditions"):
         return ""
     text = alt if alt is not None else (photo.alt_text or photo.caption)

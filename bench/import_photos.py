@@ -1,7 +1,7 @@
 """Benchmark: import back issues with their pictures, against the same issues without them.
 
     python bench/import_photos.py [--issues 100] [--photos 5] [--large 1] [--seed 0]
-                                  [--database-url URL]
+                                  [--database-url URL] [--before REF] [--renditions-only]
 
 Writes two archives of the same synthetic issues (bench/synth.py), each issue with exactly
 `--photos` captioned photos: one as plain text (caption-only photos, the baseline), one with an
@@ -21,7 +21,10 @@ fresh media folder:
 * `import_issues` of the same archive again: `unchanged`, nothing decoded or rendered.
 
 and, in the parent, the rendition CPU per 12 MP photo (`make_renditions` on each photo of the
-pool) and per 2 MP photo. Prints issues/s, CPU seconds (user + system of the child) and their
+pool) and per 2 MP photo, in turns with two baselines on the same pictures: today's code with
+the three widths it had before 720 was added (480, 960, 1600), and `imaging/renditions.py` as
+it was at git `--before` (loaded from git). `--renditions-only` measures only that (a minute,
+not half an hour). Prints issues/s, CPU seconds (user + system of the child) and their
 difference per photo, and peak RSS.
 """
 
@@ -204,26 +207,100 @@ def flush(env: dict) -> None:
 # --------------------------------------------------------------------------- parent
 
 
-def rendition_cpu(pictures: list[bytes], rounds: int = 2) -> tuple[list[float], list[float]]:
-    """CPU of `make_renditions` per picture: as it is, and with the WebP settings it had
-    before (method 4 at every width), in turns on the same pictures."""
+OLD_WIDTHS = (480, 960, 1600)
+
+
+def module_at(ref: str | None):
+    """imaging/renditions.py as it was at git `ref`, as a module of its own; None without
+    git or the ref."""
+    if not ref:
+        return None
+    import importlib.util
+
+    try:
+        source = subprocess.run(
+            ["git", "show", f"{ref}:imaging/renditions.py"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="renditions-before-"))
+    path = folder / "renditions_before.py"
+    path.write_bytes(source)
+    spec = importlib.util.spec_from_file_location("renditions_before", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def rendition_cpu(
+    pictures: list[bytes], before_module, rounds: int = 2
+) -> dict[str, list[list[float]]]:
+    """CPU of `make_renditions` per picture (a list of runs for each), in turns on the same
+    pictures: as it is ("now"), with the widths before 720 ("3 widths"), and the code at
+    --before ("before")."""
     from imaging import renditions
 
-    now, before = [], []
+    runs = {"now": lambda data: renditions.make_renditions(data)}
+    runs["3 widths"] = lambda data: renditions.make_renditions(data, widths=OLD_WIDTHS)
+    if before_module is not None:
+        runs["before"] = lambda data: before_module.make_renditions(data)
+    for function in runs.values():  # warm the codecs and the ICC transform cache
+        function(pictures[0])
+    times: dict[str, list[list[float]]] = {name: [[] for _ in pictures] for name in runs}
     for _round in range(rounds):
-        for data in pictures:
-            cpu = cpu_seconds()
-            renditions.make_renditions(data)
-            now.append(cpu_seconds() - cpu)
-            saved = renditions.LARGE_WEBP_OPTIONS
-            renditions.LARGE_WEBP_OPTIONS = {}
-            try:
+        for index, data in enumerate(pictures):
+            for name, function in runs.items():
                 cpu = cpu_seconds()
-                renditions.make_renditions(data)
-                before.append(cpu_seconds() - cpu)
-            finally:
-                renditions.LARGE_WEBP_OPTIONS = saved
-    return now, before
+                function(data)
+                times[name][index].append(cpu_seconds() - cpu)
+    return times
+
+
+def print_rendition_cpu(pictures, before_ref: str | None, rounds: int) -> None:
+    from PIL import Image
+
+    from imaging import renditions
+
+    before = module_at(before_ref)
+    for label, pool_part in (("12 MP", pictures[0]), ("2 MP", pictures[1])):
+        times = rendition_cpu(pool_part, before, rounds)
+        portrait = []
+        for data in pool_part:
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = renditions.displayed_size(image)
+                portrait.append(height > width)
+        print(f"make_renditions CPU per {label} photo ({rounds} rounds), load {loadavg()}:")
+        for name, per_picture in times.items():
+            made = {
+                "now": renditions.make_renditions,
+                "3 widths": lambda data: renditions.make_renditions(data, widths=OLD_WIDTHS),
+                "before": before.make_renditions if before else None,
+            }[name]
+            for shape in (False, True):
+                values = [
+                    value
+                    for runs, turned in zip(per_picture, portrait, strict=True)
+                    if turned == shape
+                    for value in runs
+                ]
+                if not values:
+                    continue
+                picture = pool_part[portrait.index(shape)]
+                widths = sorted({r.width for r in made(picture)})
+                what = {"now": "now", "3 widths": "today's code", "before": before_ref}[name]
+                print(
+                    f"  {what:<13} {'portrait' if shape else 'landscape':<9} {str(widths):<26} "
+                    f"median {statistics.median(values):.3f} s "
+                    f"(min {min(values):.3f}, max {max(values):.3f}, {len(values)} runs)"
+                )
+            everything = [value for runs in per_picture for value in runs]
+            print(
+                f"  {what:<13} all {len(everything)} runs: median {statistics.median(everything):.3f} s"
+            )
 
 
 def loadavg() -> str:
@@ -240,6 +317,13 @@ def main() -> None:
     parser.add_argument(
         "--database-url", help="a database to empty and use (default: fresh SQLite files)"
     )
+    parser.add_argument(
+        "--before", default="388a41f", help="git ref of the rendition code to compare with"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rendition CPU: rounds per photo")
+    parser.add_argument(
+        "--renditions-only", action="store_true", help="measure the rendition CPU only"
+    )
     parser.add_argument("--child", metavar="LISTING", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -253,6 +337,11 @@ def main() -> None:
     django.setup()
     print(f"load average at the start: {loadavg()}", flush=True)
     pictures = pool(args.photo_seed)
+    if args.renditions_only:
+        print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}")
+        print_rendition_cpu(pictures, args.before, args.rounds)
+        print(f"load at the end {loadavg()}; target: 0.5 s CPU per 12 MP photo")
+        return
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-photos-") as directory:
         root = Path(directory)
         started = time.perf_counter()
@@ -289,8 +378,6 @@ def main() -> None:
             rows[name] = run_child(listing, env)
             rows[name]["load"] = f"{before} → {loadavg()}"
             print(f"{name}: done, load {rows[name]['load']}", flush=True)
-        large = rendition_cpu(pictures[0])
-        small = rendition_cpu(pictures[1])
 
     count = args.issues
     photos = count * args.photos
@@ -322,12 +409,7 @@ def main() -> None:
         "wall per photo"
     )
     print(f"re-import of the archive with pictures: {with_pictures['again_summary']}")
-    for label, (now, before) in (("12 MP", large), ("2 MP", small)):
-        print(
-            f"make_renditions CPU per {label} photo ({len(now)} runs): median "
-            f"{statistics.median(now):.3f} s (min {min(now):.3f}, max {max(now):.3f}); "
-            f"with method 4 at every width as before: {statistics.median(before):.3f} s"
-        )
+    print_rendition_cpu(pictures, args.before, args.rounds)
     print("target: 0.5 s CPU per 12 MP photo")
 
 

@@ -39,7 +39,7 @@ PAGES = {
     "page": "/jinriluotang/issues/118/pages/1/",
     "article": None,  # the first article of page 1, found after the import
     "archive": "/jinriluotang/issues/",
-    "person": None,  # the first reporter's page
+    "person": None,  # the photographer's page, with the photo grid
 }
 
 
@@ -74,15 +74,16 @@ def build(env, issues):
 
 def find_paths(env, photo):
     """The first article of page 1, given a 12 MP phone photo (bench/photos.py) with its
-    renditions, so that Lighthouse judges a photo's sizing and layout shift; and its
-    reporter's page."""
+    renditions and its credit (记者 丁小勇 摄), so that Lighthouse judges a photo's sizing and
+    layout shift; and the photographer's page, which shows the photo in its grid."""
     code = (
         "from articles.models import Article, Photo; from people.models import Person;"
         "from articles.photos import attach_image;"
         "a = Article.objects.published().order_by('page__number', 'order').first();"
+        "p, _ = Person.objects.get_or_create(name='丁小勇');"
         f"f = open({str(photo)!r}, 'rb');"
-        "attach_image(Photo(article=a, caption='罗塘街道召开专题会议。', alt_text='会场'), f);"
-        "p = Person.objects.filter(bylines__article=a).first();"
+        "attach_image(Photo(article=a, caption='罗塘街道召开专题会议。', alt_text='会场',"
+        " photographer=p, credit_role='reporter'), f);"
         "print(a.get_absolute_url()); print(p.get_absolute_url())"
     )
     out = subprocess.run(
@@ -100,10 +101,23 @@ def find_paths(env, photo):
 def audit_notes(report):
     """Layout shift and the image-sizing audit, for the article with its photo."""
     audits = report["audits"]
+    responsive = audits["uses-responsive-images"]
     return {
         "cls": audits["cumulative-layout-shift"]["numericValue"],
-        "uses-responsive-images": audits["uses-responsive-images"]["score"],
+        "uses-responsive-images": responsive["score"],
+        # What Lighthouse counts as too large, if anything: file, KiB wasted of KiB.
+        "oversized": [
+            f"{item['url'].rsplit('/', 2)[-1]} {item['wastedBytes'] / 1024:.1f}/"
+            f"{item['totalBytes'] / 1024:.1f} KiB"
+            for item in (responsive.get("details") or {}).get("items", [])
+        ],
         "unsized-images": audits["unsized-images"]["score"],
+        # The photos the page downloaded (renditions), with their sizes.
+        "photos": [
+            f"{item['url'].rsplit('/', 2)[-1]} {item['transferSize'] / 1024:.1f} KiB"
+            for item in (audits["network-requests"].get("details") or {}).get("items", [])
+            if "/renditions/" in item.get("url", "")
+        ],
     }
 
 

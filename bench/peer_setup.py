@@ -23,7 +23,7 @@ OUT = ROOT / "bench" / "out"
 VENV = OUT / "peer-venv"
 PEER_PY = VENV / "bin" / "python"
 REQUIREMENTS = PEER / "requirements.txt"
-DB_NAME = "newsroom_bench_peer"
+DB_NAME = os.environ.get("BENCH_PEER_DB", "newsroom_bench_peer")
 EXPORT = OUT / "peer-archive.json"
 
 

@@ -12,14 +12,16 @@ grain), coloured by slow chroma fields, under a light gradient, with hard-edged 
 
 Then, for every photo, and in turns so that load from other work hits both alike:
 - `imaging.verify_image` (the upload check: a full decode);
-- `imaging.make_renditions` with its defaults (480, 960, 1600 × WebP, JPEG);
+- `imaging.make_renditions` with its defaults (480, 720, 960, 1600 × WebP, JPEG);
 - for the first `--baseline` photos, the naive way: open, full decode, `exif_transpose`, and
   for each width a Lanczos resize of the full image and the same two encoders and settings
   (it does not convert colours to sRGB, so it does a little less than the engine);
 - for the first `--variants` photos, the engine with WebP method 2 instead of 4, to show what
   that setting costs and saves.
 CPU is the process's (user + system), wall is elapsed time. Sizes are the files a phone
-downloads: a 390-px-wide phone picks the 480 rendition at DPR 1 and the 960 one at DPR 2–3.
+downloads: a 390-px-wide phone (the photo 358 px wide) picks the 480 rendition at DPR 1, the
+720 one at DPR 2, and at DPR 3 (1074 device px) the first one at least that wide: Chromium
+takes the first candidate at least as dense as the screen (checked at 390 px, DPR 3).
 """
 
 from __future__ import annotations
@@ -296,7 +298,7 @@ def main() -> None:
     print(f"load average at end: {os.getloadavg()[0]:.2f}\n")
     print("seconds per photo:")
     print(f"  verify_image (full decode)      CPU  {stats([t.cpu for t in verify])}")
-    print(f"  make_renditions (3 widths × 2)  CPU  {stats([t.cpu for t in engine])}")
+    print(f"  make_renditions (4 widths × 2)  CPU  {stats([t.cpu for t in engine])}")
     print(f"                                  wall {stats([t.wall for t in engine])}")
     for label, wanted in (("landscape", False), ("portrait", True)):
         cpu = [t.cpu for t, turned in zip(engine, portrait, strict=True) if turned == wanted]
@@ -321,7 +323,7 @@ def main() -> None:
             f"{statistics.median(t.cpu for t in method2):.3f} "
             f"(method 4 on the same photos {statistics.median(t.cpu for t in same):.3f})"
         )
-        for width in (480, 960):
+        for width in (480, 720, 960):
             ratios = [
                 sizes[width] / served[(str(width), "webp")][i][0]
                 for i, sizes in enumerate(method2_bytes)
@@ -331,7 +333,7 @@ def main() -> None:
                 print(f"    {width} webp bytes: {100 * (statistics.median(ratios) - 1):+.1f} %")
 
     print("\nbytes served, as % of the original (kB in brackets):")
-    for label in ("480", "960", "largest"):
+    for label in ("480", "720", "960", "largest"):
         for fmt in renditions.DEFAULT_FORMATS:
             pairs = served.get((label, fmt), [])
             if not pairs:

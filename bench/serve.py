@@ -60,8 +60,10 @@ from bench import peer_setup  # noqa: E402 -- after the path is set, when run as
 from bench.project import WSGI_APPLICATION  # noqa: E402
 
 PY = sys.executable
-# BENCH_DB lets a checkout use a database of its own (helpers working side by side).
-DB_NAME = os.environ.get("BENCH_DB", "newsroom_bench_serve")
+# Another checkout benchmarking at the same time sets these to its own database, Redis
+# databases and ports (BENCH_SERVE_DB or BENCH_DB, BENCH_REDIS_DBS="13,14",
+# BENCH_PORT_BASE=8530).
+DB_NAME = os.environ.get("BENCH_SERVE_DB") or os.environ.get("BENCH_DB", "newsroom_bench_serve")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 WORKERS = 2
 LIGHTHOUSE_VERSION = "12.2.3"
@@ -71,14 +73,16 @@ CHROMIUM_FLAGS = (
 )
 # Redis databases and ports of their own: other checkouts run the older serve benchmark (Redis
 # db 5, which it empties, ports 8510-8511) and tests that empty other databases.
-NEWSROOM_REDIS_DB = 13
-PEER_REDIS_DB = 14
+NEWSROOM_REDIS_DB, PEER_REDIS_DB = (
+    int(n) for n in os.environ.get("BENCH_REDIS_DBS", "13,14").split(",")
+)
 QUERY_HEADER = "X-Bench-Queries"
+_PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "8530"))
 PORTS = {
-    "newsroom cached": 8530,
-    "newsroom uncached": 8531,
-    "wagtail cached": 8532,
-    "wagtail uncached": 8533,
+    "newsroom cached": _PORT_BASE,
+    "newsroom uncached": _PORT_BASE + 1,
+    "wagtail cached": _PORT_BASE + 2,
+    "wagtail uncached": _PORT_BASE + 3,
 }
 NEWSROOM_KINDS = ["issue", "page", "article", "person"]
 PEER_KINDS = ["issue", "article"]

@@ -1,7 +1,7 @@
 """Resized copies of a photo for readers: WebP and JPEG at a few widths, without metadata.
 
-Readers are on phones: the 480 and 960 px renditions are what they download, a few percent of
-the original. Everything a camera writes into the file is dropped from the renditions (EXIF
+Readers are on phones: the 480, 720 and 960 px renditions are what they download, a few
+percent of the original. Everything a camera writes into the file is dropped from the renditions (EXIF
 with its GPS position, XMP, IPTC, comments, thumbnails); colours are converted to sRGB when
 the photo carries another ICC profile (iPhones shoot Display P3) and the profile is dropped
 too, so the files are small and look the same in every browser, which treats untagged images
@@ -9,13 +9,16 @@ as sRGB.
 
 Speed: a 12 MP phone JPEG is decoded once, already scaled down by libjpeg (`draft`: the DCT
 is decoded at 1/2, 1/4 or 1/8 size, which costs a fraction of a full decode), and each smaller
-width is resized from the previous one with Lanczos.
+width is resized from the previous one with Lanczos. When the decoded image is up to ~11 %
+wider than the largest width asked for (a 1632 px photo for 1600), it is kept at its own width
+instead of paying a full Lanczos pass for a few percent.
 
 `store_renditions` saves through Django's storage API only, so the same code writes to the
 local media folder and to S3-compatible storage (django-storages). Names are content-hashed:
 `<prefix>/<sha256[:16]>/960.webp`; the same photo is rendered once, a changed photo gets new
 names. The encoder settings are not in the names: to re-encode everything with new settings,
-store under a new prefix.
+store under a new prefix. When the widths change (a width added), storing the same photo again
+encodes only the files it lacks (`manage.py refresh_renditions` does it for every photo).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import hashlib
 import io
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import IO, Any
@@ -37,7 +40,13 @@ from imaging.formats import register_openers
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_WIDTHS: tuple[int, ...] = (480, 960, 1600)
+# The widths readers' screens need, in device pixels, for a photo as wide as the text column
+# (articles/photos.py COLUMN_SIZES: the screen less 2rem on phones, 43rem = 688 px on larger
+# screens): 480 for a 390-px phone at DPR 1; 720 for 390 px at DPR 2 (716), Lighthouse's
+# 412 px at DPR 1.75 (665) and the desktop column at DPR 1 (688); 960 for 360–412 px phones
+# at DPR 2.6–2.75 (Chromium takes it up to DPR ~3); 1600 for the desktop column at DPR 2
+# (1376) and DPR-3 phones. Changing them: run `manage.py refresh_renditions` after deploying.
+DEFAULT_WIDTHS: tuple[int, ...] = (480, 720, 960, 1600)
 DEFAULT_FORMATS: tuple[str, ...] = ("webp", "jpeg")
 # The folder the project stores renditions under (the `source_name_prefix` of store_renditions).
 DEFAULT_PREFIX = "renditions"
@@ -71,7 +80,8 @@ OUTPUT_FORMATS: dict[str, OutputFormat] = {
 }
 
 # Renditions up to this width are what phones download (a 390–430 CSS px screen takes the 480
-# one at DPR 1 and the 960 one at DPR 2–3); wider ones serve large screens.
+# one at DPR 1, the 720 one at DPR 1.75–2 and the 960 one at DPR 2.5–3); wider ones serve
+# large screens.
 PHONE_WIDTH = 960
 # WebP settings for the large-screen rendition, over OUTPUT_FORMATS["webp"]: method 2 costs
 # half the CPU of method 4 at 1600 px (0.07–0.15 s instead of 0.18–0.31 s for a 12 MP photo,
@@ -106,30 +116,37 @@ def plan_widths(original_width: int, widths: Iterable[int] = DEFAULT_WIDTHS) -> 
 
     Widths above the original are skipped; when the original is narrower than the largest
     width asked for, it is made at its own width as the largest rendition (and a planned
-    width within 10 % of it is dropped as redundant).
+    width within 10 % of it is dropped as redundant). An original up to ~11 % wider than the
+    largest width (1600 is at least 90 % of it) is made at its own width too: a Lanczos pass
+    over the whole image to lose a few percent of its width costs more than encoding them.
     """
     wanted = sorted(set(widths))
     if not wanted or original_width < 1:
         raise ValueError("need at least one width and an image at least one pixel wide")
     if original_width >= wanted[-1]:
+        if wanted[-1] >= original_width * _NEAR_ORIGINAL:
+            return [*wanted[:-1], original_width]
         return wanted
     smaller = [w for w in wanted if w < original_width * _NEAR_ORIGINAL]
     return [*smaller, original_width]
 
 
 def fit_to_jpeg_scale(plan: list[int], display_width: int) -> list[int]:
-    """Narrow the largest width by up to 10 % when that lets libjpeg decode at a smaller DCT
-    scale (1/2, 1/4, 1/8) that then needs no resize.
+    """Narrow the largest width by up to 10 % (or widen it by up to ~11 %) when that lets
+    libjpeg decode at a smaller DCT scale (1/2, 1/4, 1/8) that then needs no resize.
 
     A 12 MP portrait is 3024 wide: a 1600 rendition needs the full 12 MP decode and a 12 MP
     Lanczos pass, while 1512 is what a half-scale decode gives, for a third of the work. The
-    narrower file serves the same screens: a phone of 430 CSS px at DPR 3 needs 1290.
+    narrower file serves the same screens: a phone of 430 CSS px at DPR 3 needs 1290. An 8 MP
+    photo 3264 wide decodes at half scale to 1632: that is kept, not resized to 1600.
     """
     largest = plan[-1]
     narrower = plan[-2] if len(plan) > 1 else 0
     for scale in (8, 4, 2):
         scaled = -(-display_width // scale)
         if scaled >= largest:
+            if scaled > largest and largest >= scaled * _NEAR_ORIGINAL:
+                return [*plan[:-1], scaled]
             return plan  # this scale reaches the width already
         if scaled >= largest * _NEAR_ORIGINAL and scaled > narrower:
             return [*plan[:-1], scaled]
@@ -275,17 +292,35 @@ def make_renditions(
 ) -> list[Rendition]:
     """Every planned width in every format, smallest width first, each width's formats in
     the order given. The source should have passed `verify_image`."""
+    return [
+        Rendition(width, height, fmt, data)
+        for width, height, fmt, data in _make(source, widths, formats)
+        if data is not None
+    ]
+
+
+def _make(
+    source: bytes | IO[bytes],
+    widths: Sequence[int],
+    formats: Sequence[str],
+    stored: Collection[tuple[int, str]] = (),
+) -> list[tuple[int, int, str, bytes | None]]:
+    """(width, height, format, data) for every planned width and format, in
+    `make_renditions`' order; `data` is None, and nothing is encoded, for a (width, format)
+    in `stored` (a file made earlier for the same picture)."""
     for fmt in formats:
         if fmt not in OUTPUT_FORMATS:
             raise ValueError(f"unknown rendition format {fmt!r}")
         if fmt == "avif" and not features.check("avif"):
             raise ValueError("this Pillow cannot write AVIF")
-    images = resized(source, widths)
-    return [
-        Rendition(img.width, img.height, fmt, encode(img, fmt, large=img.width > PHONE_WIDTH))
-        for img in images
-        for fmt in formats
-    ]
+    made: list[tuple[int, int, str, bytes | None]] = []
+    for img in resized(source, widths):
+        for fmt in formats:
+            data = None
+            if (img.width, fmt) not in stored:
+                data = encode(img, fmt, large=img.width > PHONE_WIDTH)
+            made.append((img.width, img.height, fmt, data))
+    return made
 
 
 def resized(source: bytes | IO[bytes], widths: Sequence[int] = DEFAULT_WIDTHS) -> list[Image.Image]:
@@ -349,6 +384,12 @@ def store_renditions(
     saved last. When the manifest is there (for the same widths and formats), it is returned
     and nothing is decoded or saved; otherwise the renditions are made and only the files
     missing from storage are saved (a run cut short is completed, not duplicated).
+
+    With a manifest of another recipe (the widths changed since), the files it lists that
+    the new plan has too are kept without being encoded again: adding a width to the photos
+    already stored costs a decode, the resizes and the new width's encodes. Files of the old
+    recipe that the new plan has not are listed under "obsolete", so that they are deleted
+    with the photo (`manifest_files`), and are never served.
     """
     digest = hashlib.sha256(image_bytes).hexdigest()
     folder = f"{source_name_prefix.strip('/')}/{digest[:16]}"
@@ -357,31 +398,37 @@ def store_renditions(
     if existing and _same_recipe(existing, digest, widths, formats):
         return existing
 
-    renditions = make_renditions(image_bytes, widths, formats)
+    earlier = _earlier_files(storage, existing, digest)
     entries = []
-    for rendition in renditions:
-        name = f"{folder}/{rendition.width}.{rendition.extension}"
-        if not storage.exists(name):
-            name = storage.save(name, _content(rendition.data, rendition.media_type))
-        entries.append(
-            {
-                "w": rendition.width,
-                "h": rendition.height,
-                "format": rendition.format,
-                "name": name,
-                "bytes": len(rendition.data),
-            }
-        )
-    largest = renditions[-1]
+    for width, height, fmt, data in _make(image_bytes, widths, formats, stored=earlier):
+        entry = earlier.get((width, fmt))
+        if entry is None:
+            assert data is not None
+            spec = OUTPUT_FORMATS[fmt]
+            name = f"{folder}/{width}.{spec.extension}"
+            if not storage.exists(name):
+                name = storage.save(name, _content(data, spec.media_type))
+            entry = {"w": width, "h": height, "format": fmt, "name": name, "bytes": len(data)}
+        entries.append(entry)
+    largest = entries[-1]
+    kept = {entry["name"] for entry in entries}
+    obsolete = sorted(
+        {entry["name"] for entry in (existing or {}).get("renditions", [])}
+        | set((existing or {}).get("obsolete", []))
+    )
     manifest = {
-        "width": largest.width,
-        "height": largest.height,
+        "width": largest["w"],
+        "height": largest["h"],
         "sha256": digest,
         "widths": sorted(set(widths)),
         "formats": list(formats),
         "manifest": manifest_name,
         "renditions": entries,
     }
+    if existing and existing.get("sha256") == digest:
+        gone = [name for name in obsolete if name not in kept]
+        if gone:
+            manifest["obsolete"] = gone
     if storage.exists(manifest_name):  # an older recipe: replace it
         storage.delete(manifest_name)
     text = json.dumps(manifest, ensure_ascii=False).encode()
@@ -410,20 +457,47 @@ def _read_manifest(storage: Storage, name: str) -> dict[str, Any] | None:
     return manifest if isinstance(manifest, dict) else None
 
 
+def _earlier_files(
+    storage: Storage, existing: dict[str, Any] | None, digest: str
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """The entries of an earlier manifest of the same picture whose files are still stored,
+    by (width, format)."""
+    if not existing or existing.get("sha256") != digest:
+        return {}
+    found = {}
+    for entry in existing.get("renditions", []):
+        try:
+            key = (int(entry["w"]), str(entry["format"]))
+            if storage.exists(entry["name"]):
+                found[key] = entry
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
+def is_current(
+    manifest: dict[str, Any] | None,
+    widths: Sequence[int] = DEFAULT_WIDTHS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+) -> bool:
+    """Whether a stored manifest was made for these widths and formats (a photo stored before
+    a width was added is not)."""
+    return bool(manifest) and (
+        manifest.get("widths") == sorted(set(widths)) and manifest.get("formats") == list(formats)
+    )
+
+
 def _same_recipe(
     manifest: dict[str, Any], digest: str, widths: Sequence[int], formats: Sequence[str]
 ) -> bool:
-    return (
-        manifest.get("sha256") == digest
-        and manifest.get("widths") == sorted(set(widths))
-        and manifest.get("formats") == list(formats)
-    )
+    return manifest.get("sha256") == digest and is_current(manifest, widths, formats)
 
 
 def manifest_files(manifest: dict[str, Any]) -> list[str]:
     """Every stored name a manifest stands for, the manifest itself last: what to delete when
     the photo goes (and no other photo has the same sha256)."""
     names = [entry["name"] for entry in manifest.get("renditions", [])]
+    names.extend(manifest.get("obsolete", []))
     if manifest.get("manifest"):
         names.append(manifest["manifest"])
     return names

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,18 @@ from epaper.geometry import Box
 from epaper.hits import find_occurrences
 from issues.dates import WEEKDAYS, weekday_name
 from issues.models import Issue, IssueCorrection, LayoutCredit, Page, Publication
+from people.models import Person
+from people.urls_cache import fast_reverse
 from public.caching import cache_public_page
+from public.issue_html import (
+    BylineRow,
+    PersonRow,
+    PhotoRow,
+    issue_pages_html,
+    page_articles_html,
+    page_nav_html,
+)
+from public.prepared import PreparedRows
 
 
 # Prefetched rows go into plain lists (to_attr): a prefetch into ``.all()`` builds a filtered
@@ -49,52 +60,295 @@ def _photos():
 
 
 def issue_queryset(user):
-    """An issue with its masthead, pages, the pages' articles with bylines, and photo news.
+    """An issue with its publication and responsible editor (one query); the rest of what
+    the issue page shows is read by ``issue_contents``."""
+    return Issue.objects.visible_to(user).select_related("publication", "responsible_editor")
 
-    Queries: the issue with its publication and responsible editor; layout credits with
-    their people; pages; the pages' articles; their bylines with people; their photos with
-    photographers (for each page's lead photo); the pages' photos with photographers.
-    """
-    # The issue page lists headlines: the texts (most of the bytes) stay in the database.
-    articles = (
-        Article.objects.visible_to(user)
-        .defer("body")
+
+class HeadlineRow:
+    """An article as the issue page lists it."""
+
+    __slots__ = ("pk", "page_id", "headline", "subheadline", "pages", "url", "bylines", "photos")
+
+    def __init__(self, pk, page_id, headline, subheadline, pages, url):
+        self.pk = pk
+        self.page_id = page_id
+        self.headline = headline
+        self.subheadline = subheadline
+        self.pages = pages
+        self.url = url
+        self.bylines = []
+        self.photos = []
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class IssuePage:
+    """A page of the issue as the issue page shows it."""
+
+    __slots__ = (
+        "pk",
+        "number",
+        "name",
+        "renditions",
+        "scan",
+        "url",
+        "articles",
+        "photos",
+        "continued",
+        "lead_photo",
+    )
+
+    def __init__(self, pk, number, name, renditions, scan, url):
+        self.pk = pk
+        self.number = number
+        self.name = name
+        self.renditions = renditions
+        self.scan = scan
+        self.url = url
+        self.articles = []
+        self.photos = []
+        self.continued = []
+        self.lead_photo = None
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class PageArticle:
+    """An article as the page view shows it (what ``article_parts`` reads, too)."""
+
+    __slots__ = (
+        "pk",
+        "page_id",
+        "page",
+        "order",
+        "headline",
+        "subheadline",
+        "body",
+        "pages",
+        "breaks",
+        "url",
+        "bylines",
+        "photos",
+    )
+    FIELDS = ("pk", "page_id", "order", "headline", "subheadline", "body", "pages", "breaks")
+
+    def __init__(self, row, numbers, slug):
+        (
+            self.pk,
+            self.page_id,
+            self.order,
+            self.headline,
+            self.subheadline,
+            self.body,
+            self.pages,
+            self.breaks,
+        ) = row
+        self.page = PageNumber(numbers[self.page_id])
+        self.url = fast_reverse("articles:detail", pub=slug, pk=self.pk)
+        self.bylines = []
+        self.photos = []
+
+    @property
+    def paragraphs(self):
+        return [p for p in self.body.split("\n") if p.strip()]
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class PageNumber:
+    """``article.page`` for ``article_parts``: the number of the page the article starts on."""
+
+    __slots__ = ("number",)
+
+    def __init__(self, number):
+        self.number = number
+
+
+def _staff(user):
+    return user.is_authenticated and user.is_staff
+
+
+def _visible_articles(staff):
+    return Article.objects.visible_to(_STAFF if staff else _READER)
+
+
+class _Reader:
+    is_authenticated = is_staff = False
+
+
+class _Staff:
+    is_authenticated = is_staff = True
+
+
+_READER, _STAFF = _Reader(), _Staff()
+
+# The issue and page views' queries, compiled once per process (public.prepared).
+LAYOUT_CREDITS = PreparedRows(
+    lambda issue_id, staff: (
+        LayoutCredit.objects.filter(issue_id=issue_id)
         .order_by("order", "id")
-        .prefetch_related(_bylines(), _photos())
+        .values_list("person_id", "person__name")
     )
-    pages = (
-        Page.objects.defer("words")
+)
+ISSUE_PAGES = PreparedRows(
+    lambda issue_id, staff: (
+        Page.objects.filter(issue_id=issue_id)
         .order_by("number")
-        .prefetch_related(
-            Prefetch("articles", queryset=articles, to_attr="article_list"), _photos()
-        )
+        .values_list("pk", "number", "name", "renditions", "scan")
+    ),
+)
+ISSUE_ARTICLES = PreparedRows(
+    lambda issue_id, staff: (
+        _visible_articles(staff)
+        .filter(page__issue_id=issue_id)
+        .order_by("order", "id")
+        .values_list("pk", "page_id", "headline", "subheadline", "pages")
+    ),
+)
+BYLINES = PreparedRows(
+    lambda article_ids, staff: (
+        Byline.objects.filter(article_id__in=article_ids)
+        .order_by("order", "id")
+        .values_list("article_id", "role", "person_id", "person__name")
     )
-    return (
-        Issue.objects.visible_to(user)
-        .select_related("publication", "responsible_editor")
-        .prefetch_related(
-            Prefetch(
-                "layout_credits",
-                queryset=LayoutCredit.objects.select_related("person").order_by("order", "id"),
-            ),
-            Prefetch("pages", queryset=pages),
-            Prefetch("corrections", queryset=IssueCorrection.objects.order_by("created_at", "id")),
-        )
+)
+PAGE_PHOTOS = PreparedRows(
+    lambda page_ids, staff: (
+        Photo.objects.filter(page_id__in=page_ids)
+        .order_by("order", "id")
+        .values_list(*PhotoRow.FIELDS)
+    ),
+)
+PAGE_AND_ARTICLE_PHOTOS = PreparedRows(
+    lambda page_ids, article_ids, staff: (
+        Photo.objects.filter(Q(page_id__in=page_ids) | Q(article_id__in=article_ids))
+        .order_by("order", "id")
+        .values_list(*PhotoRow.FIELDS)
+    ),
+)
+PAGE_VIEW_ARTICLES = PreparedRows(
+    lambda issue_id, staff: (
+        _visible_articles(staff)
+        .filter(page__issue_id=issue_id)
+        .order_by("page__number", "order", "id")
+        .values_list(*PageArticle.FIELDS)
+    ),
+)
+
+
+ISSUE_CORRECTIONS = PreparedRows(
+    lambda issue_id, staff: (
+        IssueCorrection.objects.filter(issue_id=issue_id)
+        .order_by("created_at", "id")
+        .values_list("created_at", "note")
     )
+)
+
+
+class CorrectionRow:
+    __slots__ = ("created_at", "note")
+
+    def __init__(self, created_at, note):
+        self.created_at = created_at
+        self.note = note
+
+
+def _photos_of(page_ids, article_ids):
+    if article_ids:
+        return PAGE_AND_ARTICLE_PHOTOS(page_ids, article_ids)
+    return PAGE_PHOTOS(page_ids)
+
+
+def issue_contents(issue, user):
+    """The issue's pages, each with its articles (bylines, photos), the articles continued
+    there from an earlier page (上接1版), its photo news and its lead photo; its layout
+    credits. Plain rows (``values_list``), one query for each kind of thing: layout credits
+    with people, pages, articles, bylines with people, and photos (the articles' and the
+    pages') with photographers. No bylines or photos query when there is nothing to ask."""
+    slug = issue.publication.slug
+    staff = _staff(user)
+    credits = [PersonRow(pk, name) for pk, name in LAYOUT_CREDITS(issue.pk)]
+    pages = [
+        IssuePage(
+            pk,
+            number,
+            name,
+            renditions,
+            scan,
+            fast_reverse("issues:page", pub=slug, number=issue.number, page=number),
+        )
+        for pk, number, name, renditions, scan in ISSUE_PAGES(issue.pk)
+    ]
+    by_pk = {page.pk: page for page in pages}
+    articles = {}
+    if pages:
+        for pk, page_id, headline, subheadline, numbers in ISSUE_ARTICLES(issue.pk, staff=staff):
+            url = fast_reverse("articles:detail", pub=slug, pk=pk)
+            article = HeadlineRow(pk, page_id, headline, subheadline, numbers, url)
+            articles[pk] = article
+            by_pk[page_id].articles.append(article)
+    if articles:
+        people = {}
+        for article_id, role, person_id, name in (
+            Byline.objects.filter(article_id__in=list(articles))
+            .order_by("order", "id")
+            .values_list("article_id", "role", "person_id", "person__name")
+        ):
+            person = people.get(person_id) or people.setdefault(
+                person_id, PersonRow(person_id, name)
+            )
+            articles[article_id].bylines.append(BylineRow(role, person))
+    if pages:
+        for row in _photos_of(list(by_pk), list(articles)):
+            photo = PhotoRow(row)
+            if photo.page_id in by_pk:
+                by_pk[photo.page_id].photos.append(photo)
+            if photo.article_id in articles:
+                articles[photo.article_id].photos.append(photo)
+    by_number = {page.number: page for page in pages}
+    for page in pages:
+        for article in page.articles:
+            for number in (article.pages or [])[1:]:
+                if number != page.number and number in by_number:
+                    by_number[number].continued.append((article, page.number))
+        page.lead_photo = lead_photo(page)
+    return pages, credits
+
+
+def _neighbours_query(publication_id, number, staff):
+    siblings = Issue.objects.visible_to(_STAFF if staff else _READER).filter(
+        publication_id=publication_id
+    )
+    before = siblings.filter(number__lt=number).order_by("-number").values("pk")[:1]
+    after = siblings.filter(number__gt=number).order_by("number").values("pk")[:1]
+    return siblings.filter(Q(pk=Subquery(before)) | Q(pk=Subquery(after))).values_list(
+        "pk", "number", "number_in_year", "date"
+    )
+
+
+NEIGHBOURS = PreparedRows(_neighbours_query)
 
 
 def neighbours(issue, user):
     """The previous and the next issue of the publication, by cumulative number, in one
     query (each side a subquery on the (publication, number) index)."""
-    siblings = Issue.objects.visible_to(user).filter(publication_id=issue.publication_id)
-    before = siblings.filter(number__lt=issue.number).order_by("-number").values("pk")[:1]
-    after = siblings.filter(number__gt=issue.number).order_by("number").values("pk")[:1]
     previous = following = None
-    for each in siblings.filter(Q(pk=Subquery(before)) | Q(pk=Subquery(after))).only(
-        "publication_id", "number", "number_in_year", "date"
+    for pk, number, number_in_year, date in NEIGHBOURS(
+        issue.publication_id, issue.number, staff=_staff(user)
     ):
+        each = Issue(
+            pk=pk,
+            publication_id=issue.publication_id,
+            number=number,
+            number_in_year=number_in_year,
+            date=date,
+        )
         each.publication = issue.publication
-        if each.number < issue.number:
+        if number < issue.number:
             previous = each
         else:
             following = each
@@ -154,10 +408,10 @@ def on_this_day(publication, today, *, years=3, headlines=2, besides=None):
 
 def lead_photo(page):
     """The picture shown for a page on the issue and home pages: its photo news, or else the
-    first photo of its first article that has one (from prefetched rows)."""
-    candidates = list(page.photo_list)
-    for article in page.article_list:
-        candidates.extend(article.photo_list)
+    first photo of its first article that has one (from rows already fetched)."""
+    candidates = list(page.photos)
+    for article in page.articles:
+        candidates.extend(article.photos)
     return next((photo for photo in candidates if photo.renditions), None)
 
 
@@ -171,20 +425,9 @@ def _share_image(request, candidates):
 
 
 def _render_issue(request, issue, **extra):
+    pages, credits = issue_contents(issue, request.user)
+    corrections = [CorrectionRow(*row) for row in ISSUE_CORRECTIONS(issue.pk)]
     previous, following = neighbours(issue, request.user)
-    pages = list(issue.pages.all())
-    # Articles continued on a page from an earlier one (上接1版), from rows already fetched.
-    for page in pages:
-        page.issue = issue
-        page.continued = []
-    by_number = {page.number: page for page in pages}
-    for page in pages:
-        page.lead_photo = lead_photo(page)
-        for article in page.article_list:
-            article.page = page
-            for number in (article.pages or [])[1:]:
-                if number != page.number and number in by_number:
-                    by_number[number].continued.append((article, page.number))
     return render(
         request,
         "issues/issue_detail.html",
@@ -197,6 +440,13 @@ def _render_issue(request, issue, **extra):
             "canonical": request.build_absolute_uri(issue.get_absolute_url()),
             "og_image": _share_image(request, [page.lead_photo for page in pages]),
             "has_scans": any(page.scan for page in pages),
+            "description": "；".join(
+                "；".join(article.headline for article in page.articles) for page in pages
+            ),
+            "layout_credits": credits,
+            "corrections": corrections,
+            "page_nav": page_nav_html(pages),
+            "pages_html": issue_pages_html(pages),
             **extra,
         },
     )
@@ -247,9 +497,87 @@ def latest(request, pub):
     return _latest(request, pub)
 
 
+def _with_related(model, prefix=""):
+    return [f"{prefix}{field.attname}" for field in model._meta.concrete_fields]
+
+
+_ISSUE_COLUMNS = (
+    _with_related(Issue)
+    + _with_related(Publication, "publication__")
+    + _with_related(Person, "responsible_editor__")
+)
+ISSUE = PreparedRows(
+    lambda slug, number, staff: (
+        issue_queryset(_STAFF if staff else _READER)
+        .filter(publication__slug=slug, number=number)
+        .values_list(*_ISSUE_COLUMNS)
+    )
+)
+
+
+def _issue_or_404(user, slug, number):
+    """issue_queryset(user).get(…) as model instances, from a query compiled once."""
+    rows = ISSUE(slug, number, staff=_staff(user))
+    if not rows:
+        raise Http404("No issue matches the given query.")
+    row = rows[0]
+    first, second = len(Issue._meta.concrete_fields), len(Publication._meta.concrete_fields)
+    names = _ISSUE_COLUMNS
+    issue = Issue.from_db("default", names[:first], row[:first])
+    issue.publication = Publication.from_db(
+        "default",
+        [name.removeprefix("publication__") for name in names[first : first + second]],
+        row[first : first + second],
+    )
+    if issue.responsible_editor_id is not None:
+        issue.responsible_editor = Person.from_db(
+            "default",
+            [name.removeprefix("responsible_editor__") for name in names[first + second :]],
+            row[first + second :],
+        )
+    else:
+        issue.responsible_editor = None
+    return issue
+
+
+_PAGE_COLUMNS = (
+    [name for name in _with_related(Page) if name != "words"]
+    + _with_related(Issue, "issue__")
+    + _with_related(Publication, "issue__publication__")
+)
+PAGE = PreparedRows(
+    lambda slug, number, page, staff: (
+        Page.objects.visible_to(_STAFF if staff else _READER)
+        .filter(issue__publication__slug=slug, issue__number=number, number=page)
+        .values_list(*_PAGE_COLUMNS)
+    )
+)
+
+
+def _from_row(model, names, row, prefix):
+    return model.from_db("default", [name.removeprefix(prefix) for name in names], row)
+
+
+def _page_or_404(user, slug, number, page):
+    """The page (without its words) with its issue and publication, as model instances."""
+    rows = PAGE(slug, number, page, staff=_staff(user))
+    if not rows:
+        raise Http404("No page matches the given query.")
+    row = rows[0]
+    first = len(Page._meta.concrete_fields) - 1
+    second = first + len(Issue._meta.concrete_fields)
+    names = _PAGE_COLUMNS
+    page_obj = _from_row(Page, names[:first], row[:first], "")
+    page_obj.issue = _from_row(Issue, names[first:second], row[first:second], "issue__")
+    page_obj.issue.publication = _from_row(
+        Publication, names[second:], row[second:], "issue__publication__"
+    )
+    return page_obj
+
+
 @cache_public_page
 def issue_detail(request, pub, number):
-    issue = get_object_or_404(issue_queryset(request.user), publication__slug=pub, number=number)
+    issue = _issue_or_404(request.user, pub, number)
     return _render_issue(request, issue)
 
 
@@ -269,47 +597,58 @@ def page_detail(request, pub, number, page):
     """
     user = request.user
     query = page_query(request)
-    pages_qs = (
-        Page.objects.visible_to(user) if query else Page.objects.visible_to(user).defer("words")
-    )
-    page_obj = get_object_or_404(
-        pages_qs.select_related("issue__publication"),
-        issue__publication__slug=pub,
-        issue__number=number,
-        number=page,
-    )
+    if query:  # the page's words too
+        page_obj = get_object_or_404(
+            Page.objects.visible_to(user).select_related("issue__publication"),
+            issue__publication__slug=pub,
+            issue__number=number,
+            number=page,
+        )
+    else:
+        page_obj = _page_or_404(user, pub, number, page)
     issue = page_obj.issue
-    articles = list(
-        Article.objects.visible_to(user)
-        .filter(page=page_obj)
-        .order_by("order", "id")
-        .prefetch_related(_bylines(), _photos())
-    )
-    photos = list(Photo.objects.filter(page=page_obj).select_related("photographer"))
-    pages = list(Page.objects.filter(issue=issue).defer("words").order_by("number"))
-    for each in pages:
-        each.issue = issue  # get_absolute_url without a query per page
-    page_urls = {each.number: each.get_absolute_url() for each in pages}
-    others = (
-        Article.objects.visible_to(user)
-        .filter(page__issue=issue)
-        .exclude(page=page_obj)
-        .select_related("page")
-        .order_by("page__number", "order", "id")
-    )
-    continued = []
-    for article in others:
-        if page_obj.number in (article.pages or []):
-            article.page.issue = issue
+    slug = issue.publication.slug
+    pages = [
+        IssuePage(
+            pk,
+            each_number,
+            name,
+            renditions,
+            None,
+            fast_reverse("issues:page", pub=slug, number=issue.number, page=each_number),
+        )
+        for pk, each_number, name, renditions, _scan in ISSUE_PAGES(issue.pk)
+    ]
+    page_urls = {each.number: each.url for each in pages}
+    numbers = {each.pk: each.number for each in pages}
+    # The issue's articles in one query: this page's, and those continued here from an
+    # earlier page (told apart in Python because SQLite cannot search inside the JSON list).
+    here, continued = [], []
+    for row in PAGE_VIEW_ARTICLES(issue.pk, staff=_staff(user)):
+        article = PageArticle(row, numbers, slug)
+        if article.page_id == page_obj.pk:
+            here.append(article)
+        elif page_obj.number in (article.pages or []):
             part = _part_on(article, page_obj.number, page_urls)
             if part is not None:
                 continued.append((article, part))
-    entries = []
-    for article in articles:
-        article.page = page_obj
-        entries.append((article, _part_on(article, page_obj.number, page_urls)))
+    shown = {article.pk: article for article in here}
+    if here:
+        people = {}
+        for article_id, role, person_id, name in BYLINES(list(shown)):
+            person = people.get(person_id) or people.setdefault(
+                person_id, PersonRow(person_id, name)
+            )
+            shown[article_id].bylines.append(BylineRow(role, person))
+    photos = []
+    for row in _photos_of([page_obj.pk], list(shown)):
+        photo = PhotoRow(row)
+        if photo.page_id == page_obj.pk:
+            photos.append(photo)
+        if photo.article_id in shown:
+            shown[photo.article_id].photos.append(photo)
+    entries = [(article, _part_on(article, page_obj.number, page_urls)) for article in here]
     index = next(i for i, each in enumerate(pages) if each.pk == page_obj.pk)
-    shown = {article.pk: article for article in articles}
     shown.update((article.pk, article) for article, _part in continued)
     regions = []
     if page_obj.image:
@@ -325,11 +664,10 @@ def page_detail(request, pub, number, page):
             "page": page_obj,
             "issue": issue,
             "publication": issue.publication,
-            "entries": entries,
-            "continued": continued,
-            "photos": photos,
+            "description": "；".join(article.headline for article in here),
+            "page_nav": page_nav_html(pages, page_obj.pk),
+            "articles_html": page_articles_html(entries, continued, photos),
             "scan_is_image": page_obj.scan.name.lower().endswith(SCAN_IMAGE_SUFFIXES),
-            "pages": pages,
             "previous_page": pages[index - 1] if index > 0 else None,
             "next_page": pages[index + 1] if index + 1 < len(pages) else None,
             "previous_issue": previous_issue,

@@ -27,10 +27,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from articles.photos import picture
+from articles.photos import GRID_SIZES, picture
 from people.urls_cache import fast_reverse
 
-PHOTO_SIZES = "(min-width: 46rem) 14rem, calc(50vw - 1.5rem)"
 # Memo sizes: a date or a 第N期 per issue of the archive that a page listed lately.
 _MEMO = 4096
 
@@ -105,7 +104,7 @@ def _photo(item, language):
         )
         out.append(
             f'<a class="photo-grid-picture" href="{url}" tabindex="-1" aria-hidden="true">'
-            f"{conditional_escape(picture(photo, sizes=PHOTO_SIZES, lazy=True))}</a>"
+            f"{conditional_escape(picture(photo, sizes=GRID_SIZES, lazy=True))}</a>"
         )
     if item["article_id"]:
         out.append(f'<a href="{url}">{escape(item["headline"])}</a>')

@@ -2,6 +2,7 @@ from django import template
 
 from articles import photos, presentation
 from articles.presentation import display_punctuation, group_bylines
+from people.urls_cache import fast_reverse
 
 register = template.Library()
 
@@ -25,9 +26,7 @@ def picture(photo, sizes="", eager=False):
     fallback, srcset, width and height so nothing moves as it loads), alt text defaulting to
     the caption; "" when the photo has no image. `eager` for a photo at the top of the page:
     not lazy-loaded."""
-    return photos.picture(
-        photo, sizes=sizes or "(min-width: 46rem) 44rem, calc(100vw - 2rem)", lazy=not eager
-    )
+    return photos.picture(photo, sizes=sizes or photos.COLUMN_SIZES, lazy=not eager)
 
 
 @register.simple_tag
@@ -46,3 +45,10 @@ def part(part):
 def text_blocks(blocks):
     """The article read whole: its paragraphs and jump markers."""
     return presentation.blocks_html(blocks)
+
+
+@register.simple_tag
+def fast_url(viewname, **kwargs):
+    """``{% url viewname key=value %}`` for the public pages' own links, from a URL pattern
+    reversed once per process (people.urls_cache.fast_reverse; the same URL)."""
+    return fast_reverse(viewname, **kwargs)

@@ -25,11 +25,15 @@ def test_picture_data_groups_srcsets_by_format(stored):
         sources=[
             PictureSource(
                 "image/webp",
-                f"{folder}/480.webp 480w, {folder}/960.webp 960w, {folder}/1600.webp 1600w",
+                f"{folder}/480.webp 480w, {folder}/720.webp 720w, {folder}/960.webp 960w, "
+                f"{folder}/1600.webp 1600w",
             )
         ],
         fallback_src=f"{folder}/960.jpg",
-        fallback_srcset=f"{folder}/480.jpg 480w, {folder}/960.jpg 960w, {folder}/1600.jpg 1600w",
+        fallback_srcset=(
+            f"{folder}/480.jpg 480w, {folder}/720.jpg 720w, {folder}/960.jpg 960w, "
+            f"{folder}/1600.jpg 1600w"
+        ),
         width=1600,
         height=1200,
     )
@@ -43,10 +47,11 @@ def test_picture_markup(stored):
     sizes = 'sizes="(min-width: 40rem) 40rem, 100vw"'
     assert html == (
         "<picture>"
-        f'<source type="image/webp" srcset="{folder}/480.webp 480w, {folder}/960.webp 960w, '
-        f'{folder}/1600.webp 1600w" {sizes}>'
-        f'<img src="{folder}/960.jpg" srcset="{folder}/480.jpg 480w, {folder}/960.jpg 960w, '
-        f'{folder}/1600.jpg 1600w" {sizes} width="1600" height="1200" alt="罗塘河畔" '
+        f'<source type="image/webp" srcset="{folder}/480.webp 480w, {folder}/720.webp 720w, '
+        f'{folder}/960.webp 960w, {folder}/1600.webp 1600w" {sizes}>'
+        f'<img src="{folder}/960.jpg" srcset="{folder}/480.jpg 480w, {folder}/720.jpg 720w, '
+        f'{folder}/960.jpg 960w, {folder}/1600.jpg 1600w" {sizes} width="1600" height="1200" '
+        'alt="罗塘河畔" '
         'loading="lazy" decoding="async">'
         "</picture>"
     )

@@ -39,13 +39,25 @@ def corners(img: Image.Image):
 # --- widths ------------------------------------------------------------------------------------
 
 
+def test_the_widths_cover_the_screens_readers_have():
+    """480 for phones at DPR 1; 720 for a 390-px phone at DPR 2 (716 device px) and
+    Lighthouse's 412-px phone at DPR 1.75 (665) and the desktop column (688); 960 for phones
+    at DPR 2.5–3; 1600 for the desktop column at DPR 2 (1376). Without 720, Lighthouse's
+    phone downloads the 960 file, half of it wasted (uses-responsive-images)."""
+    assert renditions.DEFAULT_WIDTHS == (480, 720, 960, 1600)
+    assert renditions.PHONE_WIDTH == 960
+
+
 @pytest.mark.parametrize(
     ("original", "planned"),
     [
-        (4032, [480, 960, 1600]),
-        (1600, [480, 960, 1600]),
-        (1200, [480, 960, 1200]),
-        (1000, [480, 1000]),  # 960 is within 10 % of the original: the original serves it
+        (4032, [480, 720, 960, 1600]),
+        (1800, [480, 720, 960, 1600]),  # 1600 is less than 90 % of 1800
+        (1777, [480, 720, 960, 1777]),  # within ~11 %: kept at its own width, no resize
+        (1632, [480, 720, 960, 1632]),  # a 2 MP photo is not resized by 2 % to 1600
+        (1600, [480, 720, 960, 1600]),
+        (1200, [480, 720, 960, 1200]),
+        (1000, [480, 720, 1000]),  # 960 is within 10 % of the original: the original serves it
         (480, [480]),
         (300, [300]),
     ],
@@ -61,6 +73,8 @@ def test_plan_never_upscales_and_keeps_the_original_width(original, planned):
         (3024, [480, 960, 1600], [480, 960, 1512]),  # a phone portrait: half scale is 1512
         (3000, [480, 960, 1600], [480, 960, 1500]),
         (2800, [480, 960, 1600], [480, 960, 1600]),  # 1400 is more than 10 % short
+        (3264, [480, 960, 1600], [480, 960, 1632]),  # an 8 MP photo: half scale is 1632
+        (3600, [480, 960, 1600], [480, 960, 1600]),  # 1800: 1600 is less than 90 % of it
         (1700, [480, 960, 1600], [480, 960, 1600]),
         (1000, [480, 1000], [480, 1000]),
         (1920, [480, 960], [480, 960]),  # widths=(480, 960)
@@ -82,13 +96,18 @@ def test_a_phone_portrait_is_decoded_at_half_scale_and_not_resized(monkeypatch):
 
     monkeypatch.setattr(renditions, "_normalised", spy)
     made = make_renditions(samples.jpeg((3000, 4000), orientation=6, quality=70))
-    assert [(r.width, r.height) for r in made[::2]] == [(480, 640), (960, 1280), (1500, 2000)]
+    assert [(r.width, r.height) for r in made[::2]] == [
+        (480, 640),
+        (720, 960),
+        (960, 1280),
+        (1500, 2000),
+    ]
     assert decoded == resized == [(2000, 1500)]  # stored on its side, half of 4000 × 3000
 
 
 def test_other_formats_keep_the_exact_widths():
     data = samples.encode(samples.scene((3000, 2250)), "WEBP", quality=50)
-    assert [r.width for r in make_renditions(data, formats=("jpeg",))] == [480, 960, 1600]
+    assert [r.width for r in make_renditions(data, formats=("jpeg",))] == [480, 720, 960, 1600]
 
 
 def test_every_width_in_every_format():
@@ -96,6 +115,8 @@ def test_every_width_in_every_format():
     assert [(r.width, r.height, r.format) for r in made] == [
         (480, 360, "webp"),
         (480, 360, "jpeg"),
+        (720, 540, "webp"),
+        (720, 540, "jpeg"),
         (960, 720, "webp"),
         (960, 720, "jpeg"),
         (1600, 1200, "webp"),
@@ -299,6 +320,8 @@ def test_store_saves_hashed_names_and_a_manifest():
     assert [(e["w"], e["h"], e["format"], e["name"]) for e in manifest["renditions"]] == [
         (480, 360, "webp", f"{folder}/480.webp"),
         (480, 360, "jpeg", f"{folder}/480.jpg"),
+        (720, 540, "webp", f"{folder}/720.webp"),
+        (720, 540, "jpeg", f"{folder}/720.jpg"),
         (960, 720, "webp", f"{folder}/960.webp"),
         (960, 720, "jpeg", f"{folder}/960.jpg"),
         (1600, 1200, "webp", f"{folder}/1600.webp"),
@@ -311,8 +334,8 @@ def test_store_saves_hashed_names_and_a_manifest():
         assert Image.open(io.BytesIO(stored)).size == (entry["w"], entry["h"])
     assert storage.saved[-1] == f"{folder}/manifest.json"
     assert storage.content_types == {
-        **{f"{folder}/{w}.webp": "image/webp" for w in (480, 960, 1600)},
-        **{f"{folder}/{w}.jpg": "image/jpeg" for w in (480, 960, 1600)},
+        **{f"{folder}/{w}.webp": "image/webp" for w in (480, 720, 960, 1600)},
+        **{f"{folder}/{w}.jpg": "image/jpeg" for w in (480, 720, 960, 1600)},
         f"{folder}/manifest.json": "application/json",
     }
     assert json.loads(json.dumps(manifest)) == manifest
@@ -327,7 +350,7 @@ def test_storing_the_same_photo_again_saves_and_decodes_nothing(monkeypatch):
     def must_not_render(*args, **kwargs):
         raise AssertionError("rendered again")
 
-    monkeypatch.setattr(renditions, "make_renditions", must_not_render)
+    monkeypatch.setattr(renditions, "_make", must_not_render)
     assert store_renditions(storage, "renditions", data) == first
     assert len(storage.saved) == 5
 
@@ -344,12 +367,60 @@ def test_a_changed_photo_is_rendered_again_under_new_names():
 def test_other_widths_complete_the_set_without_saving_existing_files_again():
     storage = CountingStorage()
     data = samples.jpeg((2000, 1500))
-    store_renditions(storage, "renditions", data, widths=(480, 960))
+    store_renditions(storage, "renditions", data, widths=(480, 720))
     storage.saved.clear()
-    manifest = store_renditions(storage, "renditions", data, widths=(480, 960, 1600))
+    manifest = store_renditions(storage, "renditions", data, widths=(480, 720, 1600))
     folder = manifest["manifest"].rsplit("/", 1)[0]
     assert storage.saved == [f"{folder}/1600.webp", f"{folder}/1600.jpg", manifest["manifest"]]
     assert len(manifest["renditions"]) == 6
+
+
+def test_a_width_added_later_encodes_only_the_new_files(monkeypatch):
+    """A photo stored with 480, 960 and 1600 (before 720 was added): storing it again with
+    today's widths encodes and saves the two 720 files only, keeps the others' entries, and
+    the manifest lists all four widths."""
+    storage = CountingStorage()
+    data = samples.jpeg((2000, 1500))
+    old = store_renditions(storage, "renditions", data, widths=(480, 960, 1600))
+    storage.saved.clear()
+    encoded = []
+    real_encode = renditions.encode
+
+    def counting(image, fmt, **options):
+        encoded.append((image.width, fmt))
+        return real_encode(image, fmt, **options)
+
+    monkeypatch.setattr(renditions, "encode", counting)
+    manifest = store_renditions(storage, "renditions", data)
+    folder = manifest["manifest"].rsplit("/", 1)[0]
+    assert encoded == [(720, "webp"), (720, "jpeg")]
+    assert storage.saved == [f"{folder}/720.webp", f"{folder}/720.jpg", manifest["manifest"]]
+    assert [(e["w"], e["format"]) for e in manifest["renditions"]] == [
+        (w, fmt) for w in (480, 720, 960, 1600) for fmt in ("webp", "jpeg")
+    ]
+    old_entries = {(e["w"], e["format"]): e for e in old["renditions"]}
+    for entry in manifest["renditions"]:
+        if entry["w"] != 720:
+            assert entry == old_entries[(entry["w"], entry["format"])]
+    assert renditions.is_current(manifest) and not renditions.is_current(old)
+    assert "obsolete" not in manifest
+    assert store_renditions(storage, "renditions", data) == manifest  # and again: nothing
+
+
+def test_files_the_new_plan_has_not_are_deleted_with_the_photo_and_never_served():
+    """Widths changed (1400 then, 1600 now, which a 1632-px photo is made at its own width
+    for): the 1400 files are listed under "obsolete", for manifest_files, not served."""
+    storage = CountingStorage()
+    data = samples.jpeg((1632, 1224))
+    old = store_renditions(storage, "renditions", data, widths=(480, 960, 1400))
+    assert old["width"] == 1400
+    manifest = store_renditions(storage, "renditions", data)
+    folder = manifest["manifest"].rsplit("/", 1)[0]
+    assert manifest["width"] == 1632
+    assert manifest["obsolete"] == [f"{folder}/1400.jpg", f"{folder}/1400.webp"]
+    assert all(e["w"] != 1400 for e in manifest["renditions"])
+    assert set(manifest["obsolete"]) <= set(manifest_files(manifest))
+    assert delete_files(storage, manifest_files(manifest)) == 11  # 8 + 2 obsolete + manifest
 
 
 def test_a_file_system_storage_works_the_same(tmp_path):
@@ -372,8 +443,8 @@ def test_delete_files_removes_everything_and_skips_the_missing():
 
 
 def test_phone_widths_get_the_thorough_webp_encoder_and_the_large_one_the_quick_one():
-    """The 480 and 960 WebP files are what phones download: method 4 (smaller files). The
-    1600 one serves large screens: method 2, half the CPU for ~10 % more bytes."""
+    """The 480, 720 and 960 WebP files are what phones download: method 4 (smaller files).
+    The 1600 one serves large screens: method 2, half the CPU for ~10 % more bytes."""
     used = []
     save = Image.Image.save
 
@@ -386,5 +457,5 @@ def test_phone_widths_get_the_thorough_webp_encoder_and_the_large_one_the_quick_
         patch.setattr(Image.Image, "save", recording)
         made = make_renditions(data)
     webp = {(width, method) for width, format, method in used if format == "WEBP"}
-    assert webp == {(480, 4), (960, 4), (1600, 2)}
+    assert webp == {(480, 4), (720, 4), (960, 4), (1600, 2)}
     assert {(r.width, r.format) for r in made} >= {(1600, "webp"), (1600, "jpeg")}

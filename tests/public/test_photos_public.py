@@ -44,9 +44,10 @@ class PublicPhotoTests(TestCase):
         self.assertIn('alt="农民在田间收割水稻。"', tag)
         self.assertIn('loading="lazy"', tag)
         self.assertIn('decoding="async"', tag)
-        self.assertIn("sizes=", tag)
+        # As wide as the text column (tests/browser/test_photo_sizes.py measures the layout).
+        self.assertIn(f'sizes="{photos.COLUMN_SIZES}"', tag)
         self.assertEqual(
-            [w.split()[-1] for w in img.group(1).split(", ")], ["480w", "960w", "1200w"]
+            [w.split()[-1] for w in img.group(1).split(", ")], ["480w", "720w", "960w", "1200w"]
         )
         self.assertRegex(html, r"记者 <a [^>]+>丁小勇</a> 摄")
         self.assertNotIn("/media/photos/", html)  # never the original

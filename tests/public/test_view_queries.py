@@ -27,26 +27,26 @@ class QueryCountMixin:
 
     def test_issue_view(self):
         # 1 issue + publication + responsible editor, 2 layout credits + people, 3 pages,
-        # 4 the pages' articles, 5 their bylines + people, 6 their photos + photographers
-        # (each page's lead photo), 7 the pages' photos + photographers, 8 the issue's
-        # corrections, 9 previous and next issue.
-        with self.assertNumQueries(9):
+        # 4 the pages' articles, 5 their bylines + people, 6 their photos and the pages'
+        # photo news + photographers (each page's lead photo), 7 the issue's corrections,
+        # 8 previous and next issue.
+        with self.assertNumQueries(8):
             response = self.get(self.issue.get_absolute_url())
         self.assertContains(response, "罗塘街道新闻0")
 
     def test_page_view(self):
-        # 1 page + issue + publication, 2 its articles, 3 their bylines + people, 4 their
-        # photos + photographers, 5 the page's photo news, 6 the issue's pages, 7 the issue's
-        # other articles (continued here), 8 previous and next issue.
+        # 1 page + issue + publication, 2 the issue's pages, 3 the issue's articles (this
+        # page's and those continued here), 4 this page's articles' bylines + people, 5 their
+        # photos and the page's photo news + photographers, 6 previous and next issue.
         url = self.issue.pages.get(number=1).get_absolute_url()
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(6):
             response = self.get(url)
         self.assertContains(response, "（下转2版）", count=self.articles)
 
     def test_continued_page_view(self):
-        # The same queries; page 2 starts no article, so 3 and 4 (bylines, photos) do not run.
+        # The same queries; page 2 starts no article, so 4 (bylines) does not run.
         url = self.issue.pages.get(number=2).get_absolute_url()
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             response = self.get(url)
         self.assertContains(response, "（上接1版）", count=self.articles)
 
