@@ -706,7 +706,11 @@ class PartAdminMixin(DeskDoorMixin):
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        may_correct = workflow.TRANSITIONS["correct"].may(request.user)
+        # Only on a page that can be saved: read-only, the note would show as an English
+        # label ("Correction note") with "None".
+        may_correct = workflow.TRANSITIONS["correct"].may(request.user) and (
+            obj is None or self.may_touch(request, obj)
+        )
         if may_correct and "correction_note" not in fields:
             fields.append("correction_note")
         if not may_correct and "correction_note" in fields:
