@@ -20,8 +20,10 @@ Decisions where the format or the models leave room (they are also in the README
   unchanged when its export equals the incoming data (after the normalisations above);
   otherwise it is refused unless ``replace`` is given. A replace keeps every article it can
   match, with its id and what the desk did to it, and refuses where the file contradicts the
-  desk (``force`` takes the file's version); see backissues/replace.py. Layout credits are
-  rebuilt. Pages with the same number are kept, so uploaded scans survive.
+  desk (``force`` takes the file's version); see backissues/replace.py. The issue's own
+  fields (masthead, 责任编辑, 组版) are merged the same way against ``Issue.printed``. The very
+  file imported last (``Issue.printed_digest``) is unchanged, whatever the desk did since.
+  Pages with the same number are kept, so uploaded scans survive.
 * Each issue is imported under a lock of its publication and number (issues/locks.py): two
   imports of one issue run one after the other, and the desk refuses saves on it meanwhile.
 * A bundle's page files (``page_files``) are part of the issue: it is unchanged only when
@@ -34,7 +36,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import io
+import json
 import re
 import zoneinfo
 from collections.abc import Iterable
@@ -47,6 +51,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from pypinyin import lazy_pinyin
 
 from articles.models import Article, Byline, Correction, Photo, Region, RetiredArticle
@@ -59,7 +64,8 @@ from backissues.images import EXTENSIONS, ImageFile, photos_in_text_order, store
 from backissues.textformat import ArticleData, IssueData, LineError, PhotoData, to_dict
 from issues.dates import weekday_name
 from issues.locks import lock_issue_import, lock_names, lock_publication_name
-from issues.models import Issue, LayoutCredit, Page, Publication
+from issues.models import Issue, IssueCorrection, LayoutCredit, Page, Publication
+from issues.signals import desk_decision_undone
 from people.models import Person
 from search.index import index_articles
 
@@ -81,6 +87,8 @@ class LoadResult:
     notes: list[str] = field(default_factory=list)
     # What a replace did, article by article (empty for a new issue).
     report: list[ArticleReport] = field(default_factory=list)
+    # What a replace did to the issue's own fields (masthead, staff), one line each.
+    issue_report: list[str] = field(default_factory=list)
 
 
 def publication_slug(name: str) -> str:
@@ -124,11 +132,15 @@ def load_issue(
     lock_issue_import(data.publication.name, data.number)
     publication, newest = _publication(data)
     incoming = normalized(data)
+    digest = file_digest(incoming, image_files, page_files or {})
     existing = (
         Issue.objects.filter(publication=publication, number=data.number)
         .select_related("publication", "responsible_editor")
         .first()
     )
+    if existing is not None and existing.printed_digest == digest:
+        # The very file imported last: whatever the desk did since stays, nothing is written.
+        return LoadResult("unchanged", existing)
     if existing is not None:
         same_files = True
         if page_files:
@@ -169,24 +181,32 @@ def load_issue(
         _update_masthead(publication, incoming)
     people, new_people = _people(_names(incoming))
     when = published_at(data.date) if publish else None
+    theirs = replace_merge.issue_printed_of(incoming)
+    values = plan.issue.values if plan.issue is not None else theirs
+    if plan.issue is not None and plan.issue.conflicts:
+        values = theirs  # only with --force: otherwise the plan was refused
     issue_fields = {
-        "date": data.date,
-        "number_in_year": data.number_in_year,
-        "responsible_editor": people[incoming.responsible_editor]
-        if incoming.responsible_editor
-        else None,
+        "date": datetime.date.fromisoformat(values["date"]),
+        "number_in_year": values["number_in_year"],
         "status": status,
         "published_at": when,
-        "extra": dict(incoming.extra),
-        "sponsors": list(incoming.publication.sponsors),
-        "sponsor_role": incoming.publication.sponsor_role,
-        "epaper_url": incoming.epaper_url,
-        "submission_email": incoming.submission_email,
+        "extra": dict(values["extra"]),
+        "sponsors": list(values["sponsors"]),
+        "sponsor_role": values["sponsor_role"],
+        "epaper_url": values["epaper_url"],
+        "submission_email": values["submission_email"],
+        "printed": theirs,
+        "printed_digest": digest,
     }
+    if existing is None or values["responsible_editor"] != plan.issue_ours["responsible_editor"]:
+        # A 责任编辑 kept from the desk keeps its person (two people may share a name).
+        name = values["responsible_editor"]
+        issue_fields["responsible_editor"] = people[name] if name else None
     if existing is None:
         issue = Issue.objects.create(publication=publication, number=data.number, **issue_fields)
     else:
         issue = existing
+        status_before = issue.status
         for name, value in issue_fields.items():
             setattr(issue, name, value)
         if plan.keep_status:
@@ -195,11 +215,16 @@ def load_issue(
             issue.published_at = plan.issue_published_at  # the desk's 签发 time stays
         # Saving the issue also makes its cached public pages stale (public/signals.py).
         issue.save()
-        LayoutCredit.objects.filter(issue=issue).delete()
-    LayoutCredit.objects.bulk_create(
-        LayoutCredit(issue=issue, person=people[name], order=order)
-        for order, name in enumerate(incoming.layout)
-    )
+        if plan.issue_forced and issue.status != status_before:
+            _log_forced(issue=issue, from_state=status_before, to_state=issue.status)
+    if existing is None or values["layout"] != plan.issue_ours["layout"]:
+        # The 组版 line is rewritten only when the file's wins; the desk's stays as it is.
+        if existing is not None:
+            LayoutCredit.objects.filter(issue=issue).delete()
+        LayoutCredit.objects.bulk_create(
+            LayoutCredit(issue=issue, person=people[name], order=order)
+            for order, name in enumerate(values["layout"])
+        )
 
     pages_by_number = (
         {page.number: page for page in Page.objects.filter(issue=issue)} if existing else {}
@@ -253,6 +278,38 @@ def load_issue(
         new_people=new_people,
         notes=notes,
         report=plan.report if existing is not None else [],
+        issue_report=plan.issue_report if existing is not None else [],
+    )
+
+
+def file_digest(
+    incoming: IssueData,
+    image_files: dict[str, ImageFile],
+    page_files: dict[int, page_files_service.PageFile],
+) -> str:
+    """SHA-256 of a file as the loader reads it: its normalised text, the content of each
+    photo's picture in text order and of each page file. Names of files do not count."""
+    payload = {
+        "issue": to_dict(incoming, full=True),
+        "images": [
+            image_files[photo.image].sha256 if photo.image else ""
+            for photo in photos_in_text_order(incoming)
+        ],
+        "pages": {str(number): page.sha256 for number, page in sorted(page_files.items())},
+    }
+    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _log_forced(*, from_state: str, to_state: str, **target) -> None:
+    """A state the desk decided (撤稿, 撤回本期) that ``--force`` undid: a step in the desk's
+    log, by nobody (an import, like its revisions), saying so (issues/signals.py)."""
+    desk_decision_undone.send(
+        sender=load_issue,
+        from_state=from_state,
+        to_state=to_state,
+        note=gettext("Re-imported with --force: the file's version replaced the desk's decision."),
+        **target,
     )
 
 
@@ -318,6 +375,11 @@ class _Plan:
     issue_status: str = ""
     keep_status: bool = False
     issue_published_at: datetime.datetime | None = None
+    # The issue's own fields: as they are now, merged, and what the report says of them.
+    issue_ours: dict = field(default_factory=dict)
+    issue: replace_merge.MergedIssue | None = None
+    issue_report: list[str] = field(default_factory=list)
+    issue_forced: bool = False  # --force will take the issue's state from the file
 
 
 # An image the loader took from a page PDF is stored under its SHA-256
@@ -450,8 +512,10 @@ def _plan(issue: Issue, incoming: IssueData, status: str) -> _Plan:
                 f"总第{issue.number}期 is {issue.status} at the desk (see its log); "
                 f"this import would make it {status}"
             )
+            plan.issue_forced = True
         else:
             plan.keep_status = True  # still unpublished: the desk's layout state stays
+    _plan_issue(plan, issue, incoming)
     hand_drawn = _manual_regions(issue)
     new_style = any(article.printed for article in olds)
     for i, article in enumerate(olds):
@@ -506,6 +570,52 @@ def _plan(issue: Issue, incoming: IssueData, status: str) -> _Plan:
             )
         plan.page_photos[number] = (rows, value, how)
     return plan
+
+
+def _issue_current(issue: Issue) -> dict:
+    """The issue's own fields as they are now, in the form of ``Issue.printed``."""
+    return {
+        "date": issue.date.isoformat(),
+        "number_in_year": issue.number_in_year,
+        "responsible_editor": issue.responsible_editor.name if issue.responsible_editor else "",
+        "layout": [
+            credit.person.name
+            for credit in LayoutCredit.objects.filter(issue=issue).select_related("person")
+        ],
+        "sponsors": list(issue.sponsors),
+        "sponsor_role": issue.sponsor_role,
+        "epaper_url": issue.epaper_url,
+        "submission_email": issue.submission_email,
+        "extra": dict(issue.extra),
+    }
+
+
+def _plan_issue(plan: _Plan, issue: Issue, incoming: IssueData) -> None:
+    """Merge the issue's masthead and staff three ways, like an article's text. An issue
+    imported before its printed state was kept counts as printed as it is now."""
+    ours = _issue_current(issue)
+    corrections = [
+        f"更正 {correction.created_at:%Y-%m-%d}: {correction.note[:30]}"
+        for correction in IssueCorrection.objects.filter(issue=issue)
+    ]
+    merged = replace_merge.merge_issue(
+        base=issue.printed or ours,
+        ours=ours,
+        theirs=replace_merge.issue_printed_of(incoming),
+        corrections=corrections,
+    )
+    plan.issue_ours, plan.issue = ours, merged
+    where = f"总第{issue.number}期"
+    plan.conflicts.extend(f"{where} {conflict}" for conflict in merged.conflicts)
+    if merged.conflicts:
+        plan.issue_report.append(
+            f"{where}: desk changes discarded (--force) ({'; '.join(merged.conflicts)})"
+        )
+        return
+    if merged.taken:
+        plan.issue_report.append(f"{where}: changed by the file: {', '.join(merged.taken)}")
+    if merged.kept:
+        plan.issue_report.append(f"{where}: kept desk changes ({'; '.join(merged.kept)})")
 
 
 def _write_articles(plan, incoming, pages_by_number, people, article_status, when, *, force):
@@ -610,6 +720,10 @@ def _update_article(
     text_changed = text != replace_merge.text_of(matched.ours)
     withdrawn = article.status == Article.Status.WITHDRAWN and not discarded
     status = Article.Status.WITHDRAWN if withdrawn else article_status
+    republished = article.status == Article.Status.WITHDRAWN and status != article.status
+    if republished:
+        # 撤稿 was the responsible editor's decision: undoing it is a step in the log too.
+        _log_forced(article=article, from_state=article.status, to_state=status)
     if status != article.status or article.published_at is None:
         article.published_at = when
     if text_changed and not article.history.filter(version=article.version).exists():
@@ -643,6 +757,11 @@ def _update_article(
     if discarded:
         outcome = "desk changes discarded (--force)"
         details.extend(merged.conflicts)
+        if republished:
+            details.append(
+                f"the withdrawal (撤稿) was undone, now {status}: logged as re-imported with "
+                "--force"
+            )
     elif merged.file_changed:
         outcome = "text changed" if "text" in merged.file_changed else "changed"
         details.append("by the file: " + ", ".join(merged.file_changed))

@@ -19,6 +19,9 @@ A withdrawn article conflicts with any change the file makes to it; an article t
 longer has conflicts when the desk did anything to it (its log, corrections, bylines,
 uploaded images, regions drawn by hand would go with it).
 
+The issue's own fields (its masthead, 责任编辑 and 组版 line) are merged the same way, field by
+field (:func:`merge_issue`), against ``Issue.printed``.
+
 A replace with a conflict is refused with the list (``--force`` takes the file's version).
 """
 
@@ -244,4 +247,78 @@ def merge_article(
         merged.conflicts.append("withdrawn (撤稿) at the desk and the file changes it")
     if withdrawn:
         merged.kept.append("withdrawn (撤稿)")
+    return merged
+
+
+# --------------------------------------------------------------------------- the issue itself
+
+# The issue's own fields as ``Issue.printed`` holds them, with the names the output uses (the
+# format's keys where it has them).
+ISSUE_FIELDS = {
+    "date": "date",
+    "number_in_year": "第N期",
+    "responsible_editor": "责任编辑",
+    "layout": "组版",
+    "sponsors": "sponsors",
+    "sponsor_role": "sponsor role",
+    "epaper_url": "电子版",
+    "submission_email": "投稿邮箱",
+    "extra": "extra metadata",
+}
+
+
+def issue_printed_of(data) -> dict:
+    """The snapshot of a file's issue-level fields (``data``: a normalised IssueData)."""
+    return {
+        "date": data.date.isoformat(),
+        "number_in_year": data.number_in_year,
+        "responsible_editor": data.responsible_editor,
+        "layout": list(data.layout),
+        "sponsors": list(data.publication.sponsors),
+        "sponsor_role": data.publication.sponsor_role,
+        "epaper_url": data.epaper_url,
+        "submission_email": data.submission_email,
+        "extra": dict(data.extra),
+    }
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value) or "(none)"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {item}" for key, item in value.items()) or "(none)"
+    return str(value) if value not in ("", None) else "(none)"
+
+
+@dataclass
+class MergedIssue:
+    """The outcome for the issue's own fields: each field the desk's, the file's or both's."""
+
+    values: dict  # field -> value to store
+    taken: list[str] = field(default_factory=list)  # fields the file changed (and wins)
+    kept: list[str] = field(default_factory=list)  # desk changes kept, described
+    conflicts: list[str] = field(default_factory=list)  # described, for the refusal
+
+
+def merge_issue(*, base: dict | None, ours: dict, theirs: dict, corrections: list[str]):
+    """Field by field, like an article's text: a field the file did not change keeps the
+    desk's value (a 组版 credit added at the desk, a corrected 投稿邮箱); a field the desk did not
+    change takes the file's; both changed it differently is a conflict. The 组版 line is one
+    field: its names and their printed order go together."""
+    merged = MergedIssue(values={})
+    corrected = f"corrected ({'; '.join(corrections)})" if corrections else "changed"
+    for name, label in ISSUE_FIELDS.items():
+        value, how = merge_part(
+            base.get(name) if base is not None else None, ours[name], theirs[name]
+        )
+        if how == "conflict":
+            merged.conflicts.append(
+                f"{label} {corrected} at the desk to {_shown(ours[name])} and the file "
+                f"changes it to {_shown(theirs[name])}"
+            )
+        elif how == "kept":
+            merged.kept.append(f"{label} {_shown(ours[name])}")
+        elif how == "changed":
+            merged.taken.append(label)
+        merged.values[name] = value
     return merged

@@ -15,6 +15,7 @@ class DeskConfig(AppConfig):
         # Django's users and groups, the task queue's; each cleans its search terms.
         from django.contrib import admin
 
+        from desk import receivers  # noqa: F401 - connects the desk's log to issues.signals
         from desk.admin.common import SearchTermMixin
 
         for model, model_admin in list(admin.site._registry.items()):

@@ -192,7 +192,7 @@ def timeline(target) -> list[Transition]:
 
 
 # The steps of an article that concern the pages it is printed on.
-PAGE_STEPS = ("place", "unplace", "publish", "unpublish", "withdraw", "correct")
+PAGE_STEPS = ("place", "unplace", "publish", "unpublish", "withdraw", "correct", "reimport")
 
 
 def page_steps(**where) -> list[Transition]:

@@ -436,6 +436,8 @@ EDITS = {
     "edit_page": _("Pages changed"),
     "edit_issue": _("Issue details changed"),
     "regions": _("Regions corrected"),  # desk/region_services.py
+    # import_issues --force undoing a state the desk decided (撤稿, 撤回本期): backissues/loader.py
+    "reimport": _("Re-imported with --force"),
 }
 
 

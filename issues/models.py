@@ -154,6 +154,15 @@ class Issue(models.Model):
     )
     # Masthead keys the format does not know (e.g. 值班编辑), kept rather than dropped.
     extra = models.JSONField(_("extra metadata"), default=dict, blank=True)
+    # The issue's own fields (masthead, 责任编辑, 组版, date) as the last imported file printed
+    # them, so that ``import_issues --replace`` can tell the desk's changes from the file's
+    # (backissues/replace.py); empty for an issue typed in at the desk.
+    printed = models.JSONField(_("as imported"), default=dict, blank=True, editable=False)
+    # SHA-256 of the last imported file as read (its text, pictures and page files): the same
+    # file again is "unchanged", whatever the desk did since.
+    printed_digest = models.CharField(
+        _("imported file (SHA-256)"), max_length=64, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = IssueQuerySet.as_manager()

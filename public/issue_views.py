@@ -293,11 +293,7 @@ def issue_contents(issue, user):
             by_pk[page_id].articles.append(article)
     if articles:
         people = {}
-        for article_id, role, person_id, name in (
-            Byline.objects.filter(article_id__in=list(articles))
-            .order_by("order", "id")
-            .values_list("article_id", "role", "person_id", "person__name")
-        ):
+        for article_id, role, person_id, name in BYLINES(list(articles)):
             person = people.get(person_id) or people.setdefault(
                 person_id, PersonRow(person_id, name)
             )

@@ -423,6 +423,7 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
                 timeline=history.timeline(obj),
                 revisions=history.text_revisions(obj),
                 returned_note=_returned_note(obj),
+                part_corrections=_part_corrections(request.user, obj),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -612,6 +613,30 @@ class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/articles/article/correct.html", context)
+
+
+def _part_corrections(user, article):
+    """Links to the byline and photo pages that correct a published article's credits (its
+    inlines are read-only then): for those who may correct it, else None."""
+    if not workflow.can_correct(user, article):
+        return None
+    add = f"?article={article.pk}"
+    return {
+        "bylines": [
+            (f"{byline.get_role_display()} {byline.person.name}", _admin_url(byline))
+            for byline in article.bylines.select_related("person")
+        ],
+        "photos": [
+            (photo.caption[:30] or gettext("(no caption)"), _admin_url(photo))
+            for photo in article.photos.all()
+        ],
+        "add_byline_url": reverse("admin:articles_byline_add") + add,
+        "add_photo_url": reverse("admin:articles_photo_add") + add,
+    }
+
+
+def _admin_url(obj) -> str:
+    return reverse(f"admin:articles_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def _returned_note(article):

@@ -44,6 +44,29 @@ def first_words(headline, count=12):
     return Article.objects.get(headline=headline).body[:count]
 
 
+def desk_work(staff):
+    """A withdrawal, a correction, a desk byline and an uploaded picture."""
+    services.withdraw(
+        article=Article.objects.get(headline=SECOND), by=staff.chief, note="当事人要求"
+    )
+    corrected = Article.objects.get(headline=THIRD)
+    services.correct(
+        article=corrected,
+        by=staff.chief,
+        text=corrected.body.replace("乡村振兴指导员", "乡村振兴工作指导员", 1),
+        note="更正职务名称",
+    )
+    Byline.objects.create(
+        article=Article.objects.get(headline=FIFTH),
+        person=Person.objects.get(name="李书翔", user__isnull=False),
+        role=Byline.Role.CORRESPONDENT,
+        order=5,
+    )
+    photo = Photo.objects.get()
+    photo.image = png()
+    photo.save()
+
+
 @override_settings(MEDIA_ROOT=MEDIA)
 class ReplaceAfterDeskWorkTests(TestCase):
     @classmethod
@@ -63,24 +86,7 @@ class ReplaceAfterDeskWorkTests(TestCase):
         return write(self.directory.name, name, text)
 
     def desk_work(self):
-        """A withdrawal, a correction, a desk byline and an uploaded picture."""
-        services.withdraw(article=self.article(SECOND), by=self.staff.chief, note="当事人要求")
-        corrected = self.article(THIRD)
-        services.correct(
-            article=corrected,
-            by=self.staff.chief,
-            text=corrected.body.replace("乡村振兴指导员", "乡村振兴工作指导员", 1),
-            note="更正职务名称",
-        )
-        Byline.objects.create(
-            article=self.article(FIFTH),
-            person=Person.objects.get(name="李书翔", user__isnull=False),
-            role=Byline.Role.CORRESPONDENT,
-            order=5,
-        )
-        photo = Photo.objects.get()
-        photo.image = png()
-        photo.save()
+        desk_work(self.staff)
 
     # ----------------------------------------------------------------- keeping
 

@@ -132,6 +132,8 @@ class Command(BaseCommand):
                 if verbosity >= 2 or (verbosity >= 1 and self.bar is None):
                     self.say(f"{path}: {self.describe(result, dry_run)}")
                 if verbosity >= 1:
+                    for line in result.issue_report:
+                        self.say(f"  {line}")
                     for line in result.report:
                         self.say(f"  {line}")
             # With DEBUG on, Django logs every query until the next request; a long import is
