@@ -12,7 +12,7 @@ grain), coloured by slow chroma fields, under a light gradient, with hard-edged 
 
 Then, for every photo, and in turns so that load from other work hits both alike:
 - `imaging.verify_image` (the upload check: a full decode);
-- `imaging.make_renditions` with its defaults (480, 720, 960, 1600 × WebP, JPEG);
+- `imaging.make_renditions` with its defaults (480, 720, 1100, 1600 × WebP, JPEG);
 - for the first `--baseline` photos, the naive way: open, full decode, `exif_transpose`, and
   for each width a Lanczos resize of the full image and the same two encoders and settings
   (it does not convert colours to sRGB, so it does a little less than the engine);
@@ -323,7 +323,7 @@ def main() -> None:
             f"{statistics.median(t.cpu for t in method2):.3f} "
             f"(method 4 on the same photos {statistics.median(t.cpu for t in same):.3f})"
         )
-        for width in (480, 720, 960):
+        for width in (480, 720, 1100):
             ratios = [
                 sizes[width] / served[(str(width), "webp")][i][0]
                 for i, sizes in enumerate(method2_bytes)
@@ -333,7 +333,7 @@ def main() -> None:
                 print(f"    {width} webp bytes: {100 * (statistics.median(ratios) - 1):+.1f} %")
 
     print("\nbytes served, as % of the original (kB in brackets):")
-    for label in ("480", "720", "960", "largest"):
+    for label in ("480", "720", "1100", "largest"):
         for fmt in renditions.DEFAULT_FORMATS:
             pairs = served.get((label, fmt), [])
             if not pairs:

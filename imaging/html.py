@@ -19,7 +19,8 @@ from imaging.renditions import OUTPUT_FORMATS
 # Served as <source> elements, best first; the fallback format goes on the <img>.
 _SOURCE_PREFERENCE = ("avif", "webp")
 _FALLBACK_FORMAT = "jpeg"
-# The <img src> for browsers without srcset: a size that is fine on any screen.
+# The <img src> for browsers without srcset: the widest rendition up to this (720 with
+# today's widths), fine on any screen.
 _FALLBACK_WIDTH = 960
 
 

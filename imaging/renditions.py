@@ -1,6 +1,6 @@
 """Resized copies of a photo for readers: WebP and JPEG at a few widths, without metadata.
 
-Readers are on phones: the 480, 720 and 960 px renditions are what they download, a few
+Readers are on phones: the 480, 720 and 1100 px renditions are what they download, a few
 percent of the original. Everything a camera writes into the file is dropped from the renditions (EXIF
 with its GPS position, XMP, IPTC, comments, thumbnails); colours are converted to sRGB when
 the photo carries another ICC profile (iPhones shoot Display P3) and the profile is dropped
@@ -15,7 +15,7 @@ instead of paying a full Lanczos pass for a few percent.
 
 `store_renditions` saves through Django's storage API only, so the same code writes to the
 local media folder and to S3-compatible storage (django-storages). Names are content-hashed:
-`<prefix>/<sha256[:16]>/960.webp`; the same photo is rendered once, a changed photo gets new
+`<prefix>/<sha256[:16]>/1100.webp`; the same photo is rendered once, a changed photo gets new
 names. The encoder settings are not in the names: to re-encode everything with new settings,
 store under a new prefix. When the widths change (a width added), storing the same photo again
 encodes only the files it lacks (`manage.py refresh_renditions` does it for every photo).
@@ -43,10 +43,13 @@ logger = logging.getLogger(__name__)
 # The widths readers' screens need, in device pixels, for a photo as wide as the text column
 # (articles/photos.py COLUMN_SIZES: the screen less 2rem on phones, 43rem = 688 px on larger
 # screens): 480 for a 390-px phone at DPR 1; 720 for 390 px at DPR 2 (716), Lighthouse's
-# 412 px at DPR 1.75 (665) and the desktop column at DPR 1 (688); 960 for 360–412 px phones
-# at DPR 2.6–2.75 (Chromium takes it up to DPR ~3); 1600 for the desktop column at DPR 2
-# (1376) and DPR-3 phones. Changing them: run `manage.py refresh_renditions` after deploying.
-DEFAULT_WIDTHS: tuple[int, ...] = (480, 720, 960, 1600)
+# 412 px at DPR 1.75 (665) and the desktop column at DPR 1 (688); 1100 for phones at DPR 3
+# (360–393 px: 984–1083) and 2.625–2.75 (412 px: 997); 1600 for the desktop column at DPR 2
+# (1376) and the widest phones at DPR 3. Browsers take the first width at least as dense as
+# the screen: with 960 instead of 1100, a 390-px phone at DPR 3 took the 1600 file, 5.7 % of
+# the original (the 1100 WebP is 3.3 %). After changing them, run `manage.py
+# refresh_renditions`.
+DEFAULT_WIDTHS: tuple[int, ...] = (480, 720, 1100, 1600)
 DEFAULT_FORMATS: tuple[str, ...] = ("webp", "jpeg")
 # The folder the project stores renditions under (the `source_name_prefix` of store_renditions).
 DEFAULT_PREFIX = "renditions"
@@ -79,10 +82,10 @@ OUTPUT_FORMATS: dict[str, OutputFormat] = {
     "avif": OutputFormat("AVIF", "image/avif", "avif", {"quality": 60, "speed": 8}),
 }
 
-# Renditions up to this width are what phones download (a 390–430 CSS px screen takes the 480
-# one at DPR 1, the 720 one at DPR 1.75–2 and the 960 one at DPR 2.5–3); wider ones serve
+# Renditions up to this width are what phones download (a 360–393 CSS px screen takes the 480
+# one at DPR 1, the 720 one at DPR 1.75–2 and the 1100 one at DPR 2.625–3); wider ones serve
 # large screens.
-PHONE_WIDTH = 960
+PHONE_WIDTH = 1100
 # WebP settings for the large-screen rendition, over OUTPUT_FORMATS["webp"]: method 2 costs
 # half the CPU of method 4 at 1600 px (0.07–0.15 s instead of 0.18–0.31 s for a 12 MP photo,
 # most of what a rendition set costs) for about 10 % more bytes in that one file; the phone

@@ -21,6 +21,7 @@ from articles import photos
 from articles.models import Article, Byline, Correction, Photo
 from desk import confirm, history, parts_services, services, steps, workflow
 from desk.admin.common import (
+    ActionChoicesMixin,
     DeskDoorMixin,
     ReadOnlyAdminMixin,
     SearchTermMixin,
@@ -260,7 +261,7 @@ DELETABLE_STATES = (Article.Status.DRAFT, Article.Status.SUBMITTED, Article.Stat
 
 
 @admin.register(Article)
-class ArticleAdmin(SearchTermMixin, admin.ModelAdmin):
+class ArticleAdmin(ActionChoicesMixin, SearchTermMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = [
         "headline",
@@ -705,7 +706,11 @@ class PartAdminMixin(DeskDoorMixin):
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        may_correct = workflow.TRANSITIONS["correct"].may(request.user)
+        # Only on a page that can be saved: read-only, the note would show as an English
+        # label ("Correction note") with "None".
+        may_correct = workflow.TRANSITIONS["correct"].may(request.user) and (
+            obj is None or self.may_touch(request, obj)
+        )
         if may_correct and "correction_note" not in fields:
             fields.append("correction_note")
         if not may_correct and "correction_note" in fields:

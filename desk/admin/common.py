@@ -39,6 +39,13 @@ class SearchTermMixin:
         return super().get_search_results(request, queryset, clean_search_term(search_term))
 
 
+class ActionChoicesMixin:
+    """The change list's action menu starts with 选择操作, not the admin's bare "---------"."""
+
+    def get_action_choices(self, request, default_choices=None):
+        return super().get_action_choices(request, default_choices=[("", _("Choose an action"))])
+
+
 class ReadOnlyAdminMixin:
     """For records that are written only by the workflow (corrections, the transition log):
     shown to whoever may view them, never added, changed or deleted through the admin."""

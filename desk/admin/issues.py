@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from desk import confirm, history, page_services, people_services, scheduling, steps, workflow
 from desk.admin.common import (
+    ActionChoicesMixin,
     DeskDoorMixin,
     ReadOnlyAdminMixin,
     SearchTermMixin,
@@ -156,7 +157,7 @@ def _issue_step_action(name):
 
 
 @admin.register(Issue)
-class IssueAdmin(DeskDoorMixin, SearchTermMixin, admin.ModelAdmin):
+class IssueAdmin(ActionChoicesMixin, DeskDoorMixin, SearchTermMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "date",

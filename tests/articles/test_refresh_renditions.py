@@ -1,5 +1,6 @@
-"""`manage.py refresh_renditions`: photos stored before the 720 px width was added get their
-720 files (and only those: the 480, 960 and 1600 files are kept, not encoded again), the
+"""`manage.py refresh_renditions`: photos stored with the widths of before (480, 960, 1600)
+get their 720 and 1100 files (and only those: the 480 and 1600 files are kept, not encoded
+again; the 960 ones are listed as obsolete, deleted with the photo and never served), the
 reader's page offers them, and a second run does nothing."""
 
 import functools
@@ -63,32 +64,43 @@ class RefreshRenditionsTests(FreshStorageMixin, TestCase):
 
         with mock.patch.object(renditions, "encode", counting):
             self.assertIn("Refreshed the renditions of 3 photos", run())
-        # Two pictures, each encoded at 720 only; the third row found its picture done.
-        self.assertEqual(encoded, [(720, "webp"), (720, "jpeg")] * 2)
+        # Two pictures, each encoded at 720 and 1100 only; the third row found it done.
+        new = [(720, "webp"), (720, "jpeg"), (1100, "webp"), (1100, "jpeg")]
+        self.assertEqual(encoded, new * 2)
         for photo in (first, same, other):
             photo.refresh_from_db()
             self.assertTrue(renditions.is_current(photo.renditions))
             widths = sorted({e["w"] for e in photo.renditions["renditions"]})
-            self.assertEqual(widths, [480, 720, 960, 1600])
+            self.assertEqual(widths, [480, 720, 1100, 1600])
+            obsolete = photo.renditions["obsolete"]
+            self.assertEqual([name.rsplit("/", 1)[1] for name in obsolete], ["960.jpg", "960.webp"])
+            self.assertTrue(set(obsolete) <= set(photos.manifest_files(photo.renditions)))
             for entry in photo.renditions["renditions"]:
                 self.assertTrue(default_storage.exists(entry["name"]), entry)
         self.assertEqual(first.renditions, same.renditions)
         for entry in first.renditions["renditions"]:
-            if entry["w"] != 720:
+            if entry["w"] not in (720, 1100):
                 self.assertEqual(entry, old[entry["name"]])  # kept, not made again
         added = set(stored_names()) - before
-        self.assertEqual(len(added), 4)  # 720.webp and 720.jpg of the two pictures
-        self.assertTrue(all(name.endswith(("/720.webp", "/720.jpg")) for name in added))
+        self.assertEqual(len(added), 8)  # the 720 and 1100 files of the two pictures
+        self.assertTrue(
+            all(
+                name.endswith(("/720.webp", "/720.jpg", "/1100.webp", "/1100.jpg"))
+                for name in added
+            )
+        )
 
         page = self.client.get(self.article.get_absolute_url()).content.decode()
         self.assertIn("/720.webp 720w", page)
+        self.assertIn("/1100.webp 1100w", page)
+        self.assertNotIn("/960.", page)
         self.assertIn(f'sizes="{photos.COLUMN_SIZES}"', page)
 
         after = set(stored_names())
         self.assertIn("0 photos lack", run("--dry-run"))
         with mock.patch.object(renditions, "encode", counting):
             self.assertIn("Refreshed the renditions of 0 photos", run())
-        self.assertEqual(len(encoded), 4)
+        self.assertEqual(len(encoded), 8)
         self.assertEqual(set(stored_names()), after)
 
     def test_a_photo_whose_original_is_gone_is_reported_and_the_others_refreshed(self):

@@ -5,7 +5,7 @@ need (Lighthouse: uses-responsive-images); a narrower one gives blurry photos. M
 before the files arrive, so a photo whose box waits for its file (the grid's links were
 inline-blocks, 0 px wide until then: a layout shift of 0.11 on the person page) fails too.
 And Lighthouse's phone (412 px at DPR 1.75) and a 390-px phone at DPR 2 get the 720 px
-rendition."""
+rendition, a 390-px phone at DPR 3 the 1100 px one (not the 1600 px file)."""
 
 import io
 
@@ -100,10 +100,12 @@ class PhotoSizesTests(ChromiumTestCase):
         self.assertTrue({("article", "column"), ("issue", "column"), ("home", "column")} <= checked)
         self.assertIn(("person", "grid"), checked)
 
-    def test_lighthouses_phone_and_a_390_px_phone_at_dpr_2_get_the_720_rendition(self):
-        for viewport, ratio in (
-            ({"width": 412, "height": 823}, 1.75),
-            ({"width": 390, "height": 844}, 2),
+    def test_phones_get_the_smallest_rendition_that_fills_the_column(self):
+        for viewport, ratio, width in (
+            ({"width": 412, "height": 823}, 1.75, 720),  # Lighthouse's phone
+            ({"width": 390, "height": 844}, 2, 720),
+            ({"width": 390, "height": 844}, 3, 1100),
+            ({"width": 360, "height": 780}, 3, 1100),
         ):
             context = self.browser.new_context(
                 viewport=viewport, device_scale_factor=ratio, is_mobile=True, locale="zh-CN"
@@ -116,4 +118,4 @@ class PhotoSizesTests(ChromiumTestCase):
             current = image.evaluate("img => img.currentSrc")
             context.close()
             with self.subTest(width=viewport["width"], ratio=ratio):
-                self.assertRegex(current, r"/media/renditions/[0-9a-f]{16}/720\.webp$")
+                self.assertRegex(current, rf"/media/renditions/[0-9a-f]{{16}}/{width}\.webp$")

@@ -295,6 +295,7 @@ COMMANDS = {
     "demo_staff": "logins and their link to a person",
     "publish_scheduled": "issues, through desk.issue_services.publish_issue",
     "copy_media_to_storage": "nothing in the database (copies stored files, same names)",
+    "refresh_renditions": "photos' derived renditions only (never text, caption or credit)",
 }
 OUR_APPS = (
     "articles",

@@ -318,3 +318,18 @@ class TimelineTests(DailyDeskTestCase):
         self.assertContains(response, "已交付签发，版面已锁定")
         self.assertNotContains(response, "只有组版人员")
         self.assertFalse(Transition.objects.exists())
+
+
+class AdminWordsTests(DailyDeskTestCase):
+    def test_lists_and_forms_read_without_the_admins_stray_spaces_and_dashes(self):
+        self.draft(headline="罗塘小学举行冬季运动会")
+        self.as_("editor")
+        listing = self.client.get(reverse("admin:articles_article_changelist"))
+        self.assertContains(listing, '<option value="" selected>选择操作</option>', html=True)
+        self.assertNotContains(listing, "---------")
+        self.assertContains(listing, "<h1>选择要修改的稿件</h1>", html=True)
+        factories.issue(pub=factories.publication(), number=118, pages=1)
+        self.as_("chief")
+        issues = self.client.get(reverse("admin:issues_issue_changelist"))
+        self.assertContains(issues, '<option value="" selected>选择操作</option>', html=True)
+        self.assertContains(issues, "新增期")

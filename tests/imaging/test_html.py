@@ -25,13 +25,13 @@ def test_picture_data_groups_srcsets_by_format(stored):
         sources=[
             PictureSource(
                 "image/webp",
-                f"{folder}/480.webp 480w, {folder}/720.webp 720w, {folder}/960.webp 960w, "
+                f"{folder}/480.webp 480w, {folder}/720.webp 720w, {folder}/1100.webp 1100w, "
                 f"{folder}/1600.webp 1600w",
             )
         ],
-        fallback_src=f"{folder}/960.jpg",
+        fallback_src=f"{folder}/720.jpg",
         fallback_srcset=(
-            f"{folder}/480.jpg 480w, {folder}/720.jpg 720w, {folder}/960.jpg 960w, "
+            f"{folder}/480.jpg 480w, {folder}/720.jpg 720w, {folder}/1100.jpg 1100w, "
             f"{folder}/1600.jpg 1600w"
         ),
         width=1600,
@@ -48,9 +48,9 @@ def test_picture_markup(stored):
     assert html == (
         "<picture>"
         f'<source type="image/webp" srcset="{folder}/480.webp 480w, {folder}/720.webp 720w, '
-        f'{folder}/960.webp 960w, {folder}/1600.webp 1600w" {sizes}>'
-        f'<img src="{folder}/960.jpg" srcset="{folder}/480.jpg 480w, {folder}/720.jpg 720w, '
-        f'{folder}/960.jpg 960w, {folder}/1600.jpg 1600w" {sizes} width="1600" height="1200" '
+        f'{folder}/1100.webp 1100w, {folder}/1600.webp 1600w" {sizes}>'
+        f'<img src="{folder}/720.jpg" srcset="{folder}/480.jpg 480w, {folder}/720.jpg 720w, '
+        f'{folder}/1100.jpg 1100w, {folder}/1600.jpg 1600w" {sizes} width="1600" height="1200" '
         'alt="罗塘河畔" '
         'loading="lazy" decoding="async">'
         "</picture>"

@@ -41,23 +41,26 @@ def corners(img: Image.Image):
 
 def test_the_widths_cover_the_screens_readers_have():
     """480 for phones at DPR 1; 720 for a 390-px phone at DPR 2 (716 device px) and
-    Lighthouse's 412-px phone at DPR 1.75 (665) and the desktop column (688); 960 for phones
-    at DPR 2.5–3; 1600 for the desktop column at DPR 2 (1376). Without 720, Lighthouse's
-    phone downloads the 960 file, half of it wasted (uses-responsive-images)."""
-    assert renditions.DEFAULT_WIDTHS == (480, 720, 960, 1600)
-    assert renditions.PHONE_WIDTH == 960
+    Lighthouse's 412-px phone at DPR 1.75 (665) and the desktop column (688); 1100 for
+    360–393-px phones at DPR 3 (984–1083) and 412 px at DPR 2.625 (997); 1600 for the
+    desktop column at DPR 2 (1376). Without 720, Lighthouse's phone downloads a file twice
+    as large as it needs (uses-responsive-images); with 960 instead of 1100, a 390-px phone
+    at DPR 3 takes the 1600 file (5.7 % of the original, over the 5 % target)."""
+    assert renditions.DEFAULT_WIDTHS == (480, 720, 1100, 1600)
+    assert renditions.PHONE_WIDTH == 1100
 
 
 @pytest.mark.parametrize(
     ("original", "planned"),
     [
-        (4032, [480, 720, 960, 1600]),
-        (1800, [480, 720, 960, 1600]),  # 1600 is less than 90 % of 1800
-        (1777, [480, 720, 960, 1777]),  # within ~11 %: kept at its own width, no resize
-        (1632, [480, 720, 960, 1632]),  # a 2 MP photo is not resized by 2 % to 1600
-        (1600, [480, 720, 960, 1600]),
-        (1200, [480, 720, 960, 1200]),
-        (1000, [480, 720, 1000]),  # 960 is within 10 % of the original: the original serves it
+        (4032, [480, 720, 1100, 1600]),
+        (1800, [480, 720, 1100, 1600]),  # 1600 is less than 90 % of 1800
+        (1777, [480, 720, 1100, 1777]),  # within ~11 %: kept at its own width, no resize
+        (1632, [480, 720, 1100, 1632]),  # a 2 MP photo is not resized by 2 % to 1600
+        (1600, [480, 720, 1100, 1600]),
+        (1300, [480, 720, 1100, 1300]),
+        (1200, [480, 720, 1200]),  # 1100 is within 10 % of the original: the original serves it
+        (1000, [480, 720, 1000]),
         (480, [480]),
         (300, [300]),
     ],
@@ -99,7 +102,7 @@ def test_a_phone_portrait_is_decoded_at_half_scale_and_not_resized(monkeypatch):
     assert [(r.width, r.height) for r in made[::2]] == [
         (480, 640),
         (720, 960),
-        (960, 1280),
+        (1100, 1467),
         (1500, 2000),
     ]
     assert decoded == resized == [(2000, 1500)]  # stored on its side, half of 4000 × 3000
@@ -107,7 +110,7 @@ def test_a_phone_portrait_is_decoded_at_half_scale_and_not_resized(monkeypatch):
 
 def test_other_formats_keep_the_exact_widths():
     data = samples.encode(samples.scene((3000, 2250)), "WEBP", quality=50)
-    assert [r.width for r in make_renditions(data, formats=("jpeg",))] == [480, 720, 960, 1600]
+    assert [r.width for r in make_renditions(data, formats=("jpeg",))] == [480, 720, 1100, 1600]
 
 
 def test_every_width_in_every_format():
@@ -117,8 +120,8 @@ def test_every_width_in_every_format():
         (480, 360, "jpeg"),
         (720, 540, "webp"),
         (720, 540, "jpeg"),
-        (960, 720, "webp"),
-        (960, 720, "jpeg"),
+        (1100, 825, "webp"),
+        (1100, 825, "jpeg"),
         (1600, 1200, "webp"),
         (1600, 1200, "jpeg"),
     ]
@@ -322,8 +325,8 @@ def test_store_saves_hashed_names_and_a_manifest():
         (480, 360, "jpeg", f"{folder}/480.jpg"),
         (720, 540, "webp", f"{folder}/720.webp"),
         (720, 540, "jpeg", f"{folder}/720.jpg"),
-        (960, 720, "webp", f"{folder}/960.webp"),
-        (960, 720, "jpeg", f"{folder}/960.jpg"),
+        (1100, 825, "webp", f"{folder}/1100.webp"),
+        (1100, 825, "jpeg", f"{folder}/1100.jpg"),
         (1600, 1200, "webp", f"{folder}/1600.webp"),
         (1600, 1200, "jpeg", f"{folder}/1600.jpg"),
     ]
@@ -334,8 +337,8 @@ def test_store_saves_hashed_names_and_a_manifest():
         assert Image.open(io.BytesIO(stored)).size == (entry["w"], entry["h"])
     assert storage.saved[-1] == f"{folder}/manifest.json"
     assert storage.content_types == {
-        **{f"{folder}/{w}.webp": "image/webp" for w in (480, 720, 960, 1600)},
-        **{f"{folder}/{w}.jpg": "image/jpeg" for w in (480, 720, 960, 1600)},
+        **{f"{folder}/{w}.webp": "image/webp" for w in (480, 720, 1100, 1600)},
+        **{f"{folder}/{w}.jpg": "image/jpeg" for w in (480, 720, 1100, 1600)},
         f"{folder}/manifest.json": "application/json",
     }
     assert json.loads(json.dumps(manifest)) == manifest
@@ -391,7 +394,8 @@ def test_a_width_added_later_encodes_only_the_new_files(monkeypatch):
         return real_encode(image, fmt, **options)
 
     monkeypatch.setattr(renditions, "encode", counting)
-    manifest = store_renditions(storage, "renditions", data)
+    new_widths = (480, 720, 960, 1600)
+    manifest = store_renditions(storage, "renditions", data, widths=new_widths)
     folder = manifest["manifest"].rsplit("/", 1)[0]
     assert encoded == [(720, "webp"), (720, "jpeg")]
     assert storage.saved == [f"{folder}/720.webp", f"{folder}/720.jpg", manifest["manifest"]]
@@ -402,9 +406,11 @@ def test_a_width_added_later_encodes_only_the_new_files(monkeypatch):
     for entry in manifest["renditions"]:
         if entry["w"] != 720:
             assert entry == old_entries[(entry["w"], entry["format"])]
-    assert renditions.is_current(manifest) and not renditions.is_current(old)
+    assert renditions.is_current(manifest, new_widths)
+    assert not renditions.is_current(old, new_widths)
     assert "obsolete" not in manifest
-    assert store_renditions(storage, "renditions", data) == manifest  # and again: nothing
+    # and again: nothing
+    assert store_renditions(storage, "renditions", data, widths=new_widths) == manifest
 
 
 def test_files_the_new_plan_has_not_are_deleted_with_the_photo_and_never_served():
@@ -412,7 +418,7 @@ def test_files_the_new_plan_has_not_are_deleted_with_the_photo_and_never_served(
     for): the 1400 files are listed under "obsolete", for manifest_files, not served."""
     storage = CountingStorage()
     data = samples.jpeg((1632, 1224))
-    old = store_renditions(storage, "renditions", data, widths=(480, 960, 1400))
+    old = store_renditions(storage, "renditions", data, widths=(480, 720, 1100, 1400))
     assert old["width"] == 1400
     manifest = store_renditions(storage, "renditions", data)
     folder = manifest["manifest"].rsplit("/", 1)[0]
@@ -443,7 +449,7 @@ def test_delete_files_removes_everything_and_skips_the_missing():
 
 
 def test_phone_widths_get_the_thorough_webp_encoder_and_the_large_one_the_quick_one():
-    """The 480, 720 and 960 WebP files are what phones download: method 4 (smaller files).
+    """The 480, 720 and 1100 WebP files are what phones download: method 4 (smaller files).
     The 1600 one serves large screens: method 2, half the CPU for ~10 % more bytes."""
     used = []
     save = Image.Image.save
@@ -457,5 +463,5 @@ def test_phone_widths_get_the_thorough_webp_encoder_and_the_large_one_the_quick_
         patch.setattr(Image.Image, "save", recording)
         made = make_renditions(data)
     webp = {(width, method) for width, format, method in used if format == "WEBP"}
-    assert webp == {(480, 4), (720, 4), (960, 4), (1600, 2)}
+    assert webp == {(480, 4), (720, 4), (1100, 4), (1600, 2)}
     assert {(r.width, r.format) for r in made} >= {(1600, "webp"), (1600, "jpeg")}

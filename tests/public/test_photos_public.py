@@ -47,7 +47,7 @@ class PublicPhotoTests(TestCase):
         # As wide as the text column (tests/browser/test_photo_sizes.py measures the layout).
         self.assertIn(f'sizes="{photos.COLUMN_SIZES}"', tag)
         self.assertEqual(
-            [w.split()[-1] for w in img.group(1).split(", ")], ["480w", "720w", "960w", "1200w"]
+            [w.split()[-1] for w in img.group(1).split(", ")], ["480w", "720w", "1200w"]
         )
         self.assertRegex(html, r"记者 <a [^>]+>丁小勇</a> 摄")
         self.assertNotIn("/media/photos/", html)  # never the original
